@@ -1,0 +1,31 @@
+# Every target makes its own virtualenv from the pinned requirements on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test docs bench clean lock
+
+$(STAMP): requirements/runtime.txt requirements/dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements/runtime.txt -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+lock:
+	bash requirements/lock.sh
+
+demo: $(STAMP)
+	-$(BIN)/backend-guard check examples/
+	$(BIN)/backend-guard fix --diff examples/
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/pytest -q
+
+docs: $(STAMP)
+	$(BIN)/python -m backend_guard.docs > docs/rules.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,186 @@
+"""Find the files a scan must look at, cheaply.
+
+Walks the given paths without following symlinks out of the scanned root, skips tool caches and
+excluded globs, and sorts what it finds into configuration files (grouped by directory, i.e. by
+module), CDKTF program files and the repository files that supply backend settings (`*.tfbackend`,
+workflows, Makefiles, scripts). A byte-level pre-filter marks the few configuration files that can
+hold anything a rule needs, so only those are decoded and parsed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from backend_guard.filekinds import FileKind, base_name, kind_of
+from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
+
+SKIPPED_DIRS = frozenset({".terraform", ".terragrunt-cache", ".git", "node_modules", ".gen"})
+
+# What makes a configuration file worth parsing: a terraform block, a resource that creates
+# state storage, or a call of a local module (which makes the callee a child module).
+_storage_types = "|".join(re.escape(name) for name in STORAGE_NAME_ATTRIBUTE)
+PREFILTER = re.compile(
+    rb"terraform\s*\{|\"terraform\"\s*:|source\"?\s*[=:]\s*\"\.\.?/|\"(?:"
+    + _storage_types.encode()
+    + rb")\""
+)
+
+_SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".ps1")
+_SCRIPT_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile"})
+_CDKTF_PROGRAM_SUFFIXES = (".ts", ".py", ".go", ".java", ".cs")
+_CDKTF_SKIPPED_DIRS = frozenset({"cdktf.out", "imports", ".gen", "node_modules", "__pycache__"})
+
+
+@dataclass(slots=True)
+class ConfigFile:
+    path: str  # as the user would type it
+    kind: FileKind
+    module_dir: str
+    synthesized: bool = False  # cdktf.out/stacks/<stack>/cdk.tf.json
+
+
+@dataclass(slots=True)
+class Discovery:
+    config_files: list[ConfigFile] = field(default_factory=list)
+    setting_files: list[str] = field(default_factory=list)  # *.tfbackend, backend.hcl
+    automation_files: list[str] = field(default_factory=list)  # workflows, Makefiles, scripts
+    cdktf_apps: list[str] = field(default_factory=list)  # directories holding cdktf.json
+    program_files: list[str] = field(default_factory=list)  # .ts/.py/... that may be CDKTF code
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    opentofu_dirs: set[str] = field(default_factory=set)  # modules read with OpenTofu's rules
+
+    @property
+    def module_dirs(self) -> list[str]:
+        return sorted({file.module_dir for file in self.config_files})
+
+
+def display_path(path: str) -> str:
+    """A path as the user would type it: relative to the current directory when under it."""
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:
+        return absolute
+    if relative.startswith(".." + os.sep) or relative == "..":
+        return absolute
+    return relative.replace(os.sep, "/")
+
+
+def discover(
+    paths: Sequence[str], *, excludes: Sequence[str] = (), opentofu: bool | None = None
+) -> Discovery:
+    """Walk `paths`; `opentofu` decides `.tofu` handling (None: decide per directory)."""
+    discovery = Discovery()
+    seen: set[str] = set()
+    for root in paths:
+        if os.path.isfile(root):
+            _add_file(discovery, display_path(root), os.path.basename(root), seen)
+            continue
+        if not os.path.isdir(root):
+            discovery.problems.append((display_path(root), "no such file or directory"))
+            continue
+        real_root = os.path.realpath(root)
+        for directory, names in _walk(root, real_root, excludes, discovery):
+            for name in names:
+                _add_file(discovery, display_path(os.path.join(directory, name)), name, seen)
+    discovery.config_files = list(
+        _apply_precedence(discovery.config_files, opentofu, discovery.opentofu_dirs)
+    )
+    return discovery
+
+
+def _excluded(relative: str, excludes: Iterable[str]) -> bool:
+    return any(
+        fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*")
+        for pattern in excludes
+    )
+
+
+def _walk(
+    root: str, real_root: str, excludes: Sequence[str], discovery: Discovery
+) -> Iterator[tuple[str, list[str]]]:
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError as error:
+            discovery.problems.append(
+                (display_path(directory), f"cannot be read: {error.strerror}")
+            )
+            continue
+        files: list[str] = []
+        subdirs: list[str] = []
+        for entry in entries:
+            relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            if excludes and _excluded(relative, excludes):
+                continue
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if target != real_root and not target.startswith(real_root + os.sep):
+                        continue  # never follow a link out of the scanned root
+                    if entry.is_dir():
+                        continue  # links to directories inside the root: already walked there
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIPPED_DIRS:
+                        subdirs.append(entry.path)
+                elif entry.is_file():
+                    files.append(entry.name)
+            except OSError:
+                continue
+        yield directory, files
+        stack.extend(reversed(subdirs))
+
+
+def _add_file(discovery: Discovery, path: str, name: str, seen: set[str]) -> None:
+    if path in seen:
+        return
+    seen.add(path)
+    kind = kind_of(name)
+    parent = path.rsplit("/", 1)[0] if "/" in path else "."
+    if kind is not None:
+        synthesized = name == "cdk.tf.json" and "/cdktf.out/stacks/" in f"/{path}"
+        discovery.config_files.append(ConfigFile(path, kind, parent, synthesized=synthesized))
+    elif name.endswith(".tfbackend") or (name.endswith(".hcl") and "backend" in name):
+        discovery.setting_files.append(path)
+    elif name == "cdktf.json":
+        discovery.cdktf_apps.append(parent)
+    elif (
+        name in _SCRIPT_NAMES
+        or name.endswith(_SCRIPT_SUFFIXES)
+        or ("/.github/workflows/" in f"/{path}" and name.endswith((".yml", ".yaml")))
+    ):
+        discovery.automation_files.append(path)
+    elif name.endswith(_CDKTF_PROGRAM_SUFFIXES) and not _CDKTF_SKIPPED_DIRS.intersection(
+        path.split("/")
+    ):
+        discovery.program_files.append(path)
+
+
+def _apply_precedence(
+    files: list[ConfigFile], opentofu: bool | None, opentofu_dirs: set[str]
+) -> Iterator[ConfigFile]:
+    """OpenTofu loads `.tofu` files and lets `x.tofu` hide `x.tf` (`.tofu.json` hides `.tf.json`);
+    Terraform ignores `.tofu` files altogether."""
+    by_dir: dict[str, list[ConfigFile]] = {}
+    for file in files:
+        by_dir.setdefault(file.module_dir, []).append(file)
+    for directory, directory_files in by_dir.items():
+        has_tofu = any(f.kind in (FileKind.TOFU_HCL, FileKind.TOFU_JSON) for f in directory_files)
+        tofu = has_tofu if opentofu is None else opentofu
+        if tofu:
+            opentofu_dirs.add(directory)
+        else:
+            yield from (f for f in directory_files if f.kind in (FileKind.HCL, FileKind.JSON))
+            continue
+        hidden = {
+            (base_name(f.path), FileKind.HCL if f.kind is FileKind.TOFU_HCL else FileKind.JSON)
+            for f in directory_files
+            if f.kind in (FileKind.TOFU_HCL, FileKind.TOFU_JSON)
+        }
+        yield from (f for f in directory_files if (base_name(f.path), f.kind) not in hidden)

@@ -1,0 +1,166 @@
+"""Cut the top-level blocks that matter out of an HCL file, without parsing the rest.
+
+python-hcl2 costs about 10 ms per kilobyte, so whole files are never handed to it. This lexer only
+knows what decides where a block ends: comments (`#`, `//`, `/* */`), quoted templates with
+escapes and nested `${ }` / `%{ }` interpolations, heredocs (`<<EOF`, `<<-EOF`) and braces. It
+jumps from one such token to the next with compiled regular expressions, so its cost is close to
+that of reading the file. A brace inside a string, a comment or a heredoc never ends a block.
+
+`isolate` returns the text of one block padded so that line and column numbers of the parse tree
+are those of the original file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+# Tokens that matter at the top level (newlines end a statement) and inside a block.
+_TOP = re.compile(r'[\n"{}#]|//|/\*|<<-?[ \t]*[A-Za-z_][\w-]*[ \t]*\r?\n')
+_CODE = re.compile(r'["{}#]|//|/\*|<<-?[ \t]*[A-Za-z_][\w-]*[ \t]*\r?\n')
+_TEMPLATE = re.compile(r'\\.|\$\$\{|%%\{|[$%]\{|["\n]')
+_HEREDOC = re.compile(r"<<(-?)[ \t]*([A-Za-z_][\w-]*)")
+_HEADER = re.compile(r'\s*([A-Za-z_][\w-]*)((?:\s*(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][\w-]*))*)\s*\Z')
+_LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][\w-]*)')
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+_BRACE, _STRING, _INTERPOLATION = "{", '"', "${"
+
+
+class UnbalancedInputError(ValueError):
+    """The file's strings, comments, heredocs or braces do not close; `line` is where it shows."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(f"{message} (line {line})")
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class TopLevelBlock:
+    """A top-level block: `text[start:end]` runs from its type keyword to its closing brace."""
+
+    type: str
+    labels: tuple[str, ...]
+    start: int
+    end: int
+    start_line: int
+    start_column: int
+
+
+class _Lines:
+    """Offset → line number, for offsets asked in increasing order (as the lexer does)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._offset = 0
+        self._line = 1
+
+    def at(self, offset: int) -> int:
+        if offset < self._offset:
+            return self._text.count("\n", 0, offset) + 1
+        self._line += self._text.count("\n", self._offset, offset)
+        self._offset = offset
+        return self._line
+
+
+def top_level_blocks(text: str, types: Collection[str] | None = None) -> list[TopLevelBlock]:
+    """The top-level blocks of `text` whose type is in `types` (all when None), in order.
+
+    Raises UnbalancedInputError when the file cannot be split into statements.
+    """
+    lines = _Lines(text)
+    blocks: list[TopLevelBlock] = []
+    stack: list[tuple[str, int]] = []  # (what was opened, where)
+    boundary = 0  # where the current top-level statement may begin
+    header: tuple[str, tuple[str, ...], int] | None = None
+    pos = 0
+    while True:
+        if stack and stack[-1][0] == _STRING:
+            match = _TEMPLATE.search(text, pos)
+            if match is None or match.group() == "\n":
+                raise UnbalancedInputError("unterminated string", lines.at(stack[-1][1]))
+            token = match.group()
+            pos = match.end()
+            if token == '"':
+                stack.pop()
+            elif token in ("${", "%{"):
+                stack.append((_INTERPOLATION, match.start()))
+            continue
+        match = (_CODE if stack else _TOP).search(text, pos)
+        if match is None:
+            if stack:
+                opened, where = stack[-1]
+                what = "interpolation" if opened == _INTERPOLATION else "block"
+                raise UnbalancedInputError(f"unclosed {what}", lines.at(where))
+            return blocks
+        token = match.group()
+        pos = match.end()
+        first = token[0]
+        if first == "\n":
+            boundary = pos
+        elif first == '"':
+            stack.append((_STRING, match.start()))
+        elif first == "{":
+            if not stack:
+                header = _header(text, boundary, match.start(), types)
+            stack.append((_BRACE, match.start()))
+        elif first == "}":
+            if not stack:
+                raise UnbalancedInputError("unexpected '}'", lines.at(match.start()))
+            stack.pop()
+            if not stack:
+                if header is not None:
+                    block_type, labels, start = header
+                    line = lines.at(start)
+                    column = start - (text.rfind("\n", 0, start) + 1) + 1
+                    blocks.append(TopLevelBlock(block_type, labels, start, pos, line, column))
+                    header = None
+                boundary = pos
+        elif first == "#" or token == "//":
+            newline = text.find("\n", pos)
+            pos = len(text) if newline < 0 else newline
+        elif token == "/*":
+            close = text.find("*/", pos)
+            if close < 0:
+                raise UnbalancedInputError("unclosed comment", lines.at(match.start()))
+            pos = close + 2
+        else:
+            pos = _heredoc_end(text, match, lines)
+
+
+def _header(
+    text: str, boundary: int, brace: int, types: Collection[str] | None
+) -> tuple[str, tuple[str, ...], int] | None:
+    """Type, labels and start offset of the block whose `{` is at `brace`; None if not wanted."""
+    segment = text[boundary:brace]
+    if "/*" in segment:
+        segment = _BLOCK_COMMENT.sub(lambda m: " " * len(m.group()), segment)
+    match = _HEADER.match(segment)
+    if match is None or (types is not None and match.group(1) not in types):
+        return None
+    labels = tuple(quoted if quoted else bare for quoted, bare in _LABEL.findall(match.group(2)))
+    return match.group(1), labels, boundary + match.start(1)
+
+
+def _heredoc_end(text: str, opener: re.Match[str], lines: _Lines) -> int:
+    """The offset just after the heredoc that `opener` (`<<EOF` and its newline) starts."""
+    marker = _HEREDOC.match(opener.group())
+    assert marker is not None
+    terminator = re.compile(rf"^[ \t]*{re.escape(marker.group(2))}[ \t]*\r?$", re.MULTILINE)
+    end = terminator.search(text, opener.end())
+    if end is None:
+        raise UnbalancedInputError(
+            f"heredoc <<{marker.group(2)} is never closed", lines.at(opener.start())
+        )
+    return end.end()
+
+
+def isolate(text: str, block: TopLevelBlock) -> str:
+    """The block alone, preceded by padding that keeps its lines and columns where they were."""
+    return (
+        "\n" * (block.start_line - 1)
+        + " " * (block.start_column - 1)
+        + text[block.start : block.end]
+        + "\n"
+    )

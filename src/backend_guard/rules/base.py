@@ -1,0 +1,107 @@
+"""What every rule gets: the repository context, the settings, and helpers to make findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from backend_guard import versions
+from backend_guard.context import RepoContext
+from backend_guard.model import (
+    BackendConfig,
+    Engine,
+    Finding,
+    Fix,
+    Module,
+    Origin,
+    ParseProblem,
+    Severity,
+    Span,
+    StorageResource,
+)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """A rule's identity: stable ID, readable name, default severity."""
+
+    id: str
+    name: str
+    severity: Severity
+
+
+class Policy(StrEnum):
+    """What "deployable" means.
+
+    `self-contained`: a fresh account with credentials and nothing else; every remote backend
+    whose storage the repository does not create is undeployable. `remote-allowed`: complete
+    remote backends (and partial ones the repository completes) are accepted.
+    """
+
+    SELF_CONTAINED = "self-contained"
+    REMOTE_ALLOWED = "remote-allowed"
+
+
+@dataclass
+class RuleContext:
+    repo: RepoContext
+    policy: Policy
+    modules: dict[str, Module]
+    problems: dict[str, list[ParseProblem]] = field(default_factory=dict)  # by module dir
+    local_fix: Callable[[BackendConfig], Fix | None] = lambda backend: None
+
+    def effective_backends(self, module: Module) -> list[BackendConfig]:
+        """The backends `terraform init` uses: an override file's backend replaces the others,
+        and a child module's backends are not used at all."""
+        if not module.is_root:
+            return []
+        overrides = [b for b in module.backends if b.origin is Origin.OVERRIDE_FILE]
+        return overrides[-1:] if overrides else list(module.backends)
+
+    def allowed_versions(self, module: Module) -> list[versions.Version] | None:
+        """Releases `required_version` admits; without one, CI installs the newest."""
+        engine = module.engine.value
+        if not module.required_versions:
+            return [versions.LATEST[engine]]
+        return versions.allowed([c.text for c in module.required_versions], engine)
+
+    def storage_named(self, resource_types: tuple[str, ...]) -> list[StorageResource]:
+        return [s for s in self.repo.storage if s.resource_type in resource_types]
+
+    def is_opentofu(self, module: Module) -> bool:
+        return module.engine is Engine.OPENTOFU
+
+
+def finding(
+    rule: Meta,
+    backend_or_span: BackendConfig | Span,
+    message: str,
+    *,
+    fix: Fix | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of `rule` on a whole backend block, or at a span."""
+    if isinstance(backend_or_span, BackendConfig):
+        backend = backend_or_span
+        span = backend.span
+        key = f"{backend.module_dir}|{backend.stack or ''}|{backend.label}|{rule.id}"
+    else:
+        span = backend_or_span
+        key = f"{span.path}|{rule.id}"
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=severity or rule.severity,
+        span=span,
+        message=message,
+        fix=fix,
+        key=key,
+    )
+
+
+def words(names: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,59 @@
+"""Two backends in one module, or a backend together with a `cloud` block.
+
+**What it flags.** A module that declares more than one `backend` block (in one `terraform` block,
+across files, or as two keys of a JSON `backend` object), or both a `backend` and a `cloud` block.
+Override files (`override.tf`, `*_override.tf`) are not counted: their backend replaces the
+others, which is how Terraform merges them.
+
+**Why it blocks deployment.** `terraform init` refuses the module: "Duplicate 'backend'
+configuration block" ("A module may have only one 'backend' configuration block") or
+"Conflicting 'cloud' and 'backend' configuration blocks are present". In CDKTF this happens when a
+stack has a `LocalBackend` and still an `addOverride('terraform.backend.s3...')`.
+
+**Fails:**
+
+```hcl
+# main.tf
+terraform {
+  backend "local" {}
+}
+
+# backend.tf
+terraform {
+  backend "s3" {}
+}
+```
+
+**Passes:** exactly one backend (or cloud) block per root module.
+
+**Fix.** None offered: which one is meant is the author's choice. Delete all but one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from backend_guard.model import BackendKind, Finding, Module, Origin, Severity
+from backend_guard.rules import base
+
+META = base.Meta("BG108", "duplicate-backend", Severity.ERROR)
+
+
+def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
+    written = [b for b in module.backends if b.origin is not Origin.OVERRIDE_FILE]
+    if len(written) < 2 or len(context.effective_backends(module)) < 2:
+        return
+    first = written[0]
+    kinds = {b.kind for b in written}
+    if kinds == {BackendKind.BACKEND, BackendKind.CLOUD}:
+        title = "Conflicting 'cloud' and 'backend' configuration blocks are present"
+    else:
+        title = "Duplicate 'backend' configuration block"
+    for other in written[1:]:
+        yield base.finding(
+            META,
+            other,
+            f"{other.label} is a second state configuration in this module (the first is "
+            f"{first.label} at {first.path}:{first.span.start_line}); `terraform init` fails "
+            f'("{title}").',
+        )

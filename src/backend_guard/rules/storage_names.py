@@ -1,0 +1,50 @@
+"""Shared by the storage rules: what a backend names, and whether the repository creates it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend_guard.model import BackendConfig, StorageResource, Value
+from backend_guard.rules import base
+from backend_guard.storage import STORAGE_CREATED_BY
+
+
+@dataclass(frozen=True)
+class NamedStorage:
+    argument: str  # e.g. "bucket", "dynamodb_table"
+    name: object  # the literal name when known, else None
+    shown: str  # how a message shows it: '"acme-state"', "`var.bucket`", "(supplied by ci.s3.tfbackend)"
+    creators: tuple[StorageResource, ...]  # resources in the repository that create it
+
+
+def _describe(value: Value) -> tuple[object, str]:
+    if value.known:
+        return value.literal, value.known
+    if value.is_known and isinstance(value.literal, str):
+        return value.literal, f'"{value.literal}"'
+    return None, f"`{value.text}`"
+
+
+def named_storage(backend: BackendConfig, context: base.RuleContext) -> list[NamedStorage]:
+    result: list[NamedStorage] = []
+    for (backend_type, argument), resource_types in STORAGE_CREATED_BY.items():
+        if backend_type != backend.type:
+            continue
+        attribute = backend.attribute(argument)
+        if attribute is not None:
+            name, shown = _describe(attribute.value)
+        else:
+            supplied = [s for s in context.repo.supplied_for(backend.type) if argument in s.keys]
+            if not supplied:
+                continue
+            name = supplied[0].value(argument)
+            shown = f'"{name}" (from {supplied[0].where.path})' if name else "(supplied at init)"
+        candidates = context.storage_named(resource_types)
+        if name is not None:
+            creators = tuple(c for c in candidates if c.name.is_known and c.name.literal == name)
+        elif attribute is not None:  # the same expression in both places names the same thing
+            creators = tuple(c for c in candidates if c.name.text == attribute.value.text)
+        else:
+            creators = ()
+        result.append(NamedStorage(argument, name, shown, creators))
+    return result

@@ -1,0 +1,87 @@
+"""An argument the backend type does not have, or a block where an attribute is needed.
+
+**What it flags.** In a `backend` or `cloud` block: an argument name the type does not accept
+(a typo such as `regoin`, an argument of another backend type, or one removed from the engine
+version in use is reported by `engine-version-argument` instead); and an object-typed argument
+written as a nested block, such as S3's `endpoints { s3 = "..." }` or `assume_role { ... }`, which
+must be written `endpoints = { ... }`.
+
+**Why it blocks deployment.** `terraform init` fails with "Unsupported argument" ("An argument
+named "regoin" is not expected here.") or "Unsupported block type" ("Did you mean to define
+argument "endpoints"?").
+
+**Fails:**
+
+```hcl
+terraform {
+  backend "s3" {
+    bucket = "acme-state"
+    key    = "app.tfstate"
+    regoin = "eu-west-1"
+    endpoints {
+      s3 = "https://s3.eu-west-1.amazonaws.com"
+    }
+  }
+}
+```
+
+**Passes:**
+
+```hcl
+terraform {
+  backend "s3" {
+    bucket    = "acme-state"
+    key       = "app.tfstate"
+    region    = "eu-west-1"
+    endpoints = { s3 = "https://s3.eu-west-1.amazonaws.com" }
+  }
+}
+```
+
+**Fix.** The block becomes a local backend, the original kept as a commented example; to keep the
+remote backend, correct the argument as the message says.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from backend_guard import backends
+from backend_guard.model import Finding, Module, Severity
+from backend_guard.rules import base
+
+META = base.Meta("BG110", "unknown-backend-argument", Severity.ERROR)
+
+
+def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
+    engine = module.engine.value
+    for backend in context.effective_backends(module):
+        backend_type = backends.lookup(engine, backend.type, kind=backend.kind.value)
+        if backend_type is None:
+            continue
+        problems: list[str] = []
+        for attribute in backend.attributes:
+            name = attribute.name.split(".", 1)[0]
+            argument = backend_type.arguments.get(name)
+            if argument is None:
+                if backends.was_removed(engine, backend.type, name):
+                    continue  # engine-version-argument explains it with the version
+                close = difflib.get_close_matches(name, backend_type.arguments, n=1)
+                hint = f" (did you mean `{close[0]}`?)" if close else ""
+                problems.append(f'"Unsupported argument": `{name}`{hint}')
+            elif attribute.written_as_block and not argument.is_block:
+                problems.append(
+                    f'"Unsupported block type": `{name}` is an attribute, write `{name} = {{ ... }}`'
+                )
+            elif not attribute.written_as_block and argument.is_block:
+                problems.append(
+                    f'"Unsupported argument": `{name}` is a block, write `{name} {{ ... }}`'
+                )
+        if problems:
+            yield base.finding(
+                META,
+                backend,
+                f"{backend.label}: `terraform init` fails with {base.words(problems)}.",
+                fix=context.local_fix(backend),
+            )

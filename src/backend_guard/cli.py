@@ -1,0 +1,174 @@
+"""`backend-guard check|fix|rules`: parse settings, run the scan, hand the findings on.
+
+Exit status: 0 clean, 1 when a finding reaches `--fail-on`, 2 for usage or internal errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from backend_guard import __version__, apply, config
+from backend_guard.model import Engine, Severity
+from backend_guard.rules import RULES, find
+from backend_guard.rules.base import Policy
+from backend_guard.scan import ScanResult, scan
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backend-guard",
+        description="Find Terraform, OpenTofu and CDKTF state backends that cannot be deployed.",
+    )
+    parser.add_argument("--version", action="version", version=f"backend-guard {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def scan_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "paths", nargs="*", default=["."], help="files or directories (default: .)"
+        )
+        command.add_argument(
+            "--policy", choices=[p.value for p in Policy], help="what counts as deployable"
+        )
+        command.add_argument(
+            "--engine", choices=[e.value for e in Engine], help="default: per module"
+        )
+        command.add_argument(
+            "--config", help=f"settings file (default: {config.CONFIG_NAME} in the first path)"
+        )
+        command.add_argument(
+            "--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths"
+        )
+
+    check = commands.add_parser("check", help="report undeployable backends")
+    scan_options(check)
+    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=config.FAIL_ON,
+        help="exit 1 when a finding reaches this (default: error)",
+    )
+    check.add_argument("--output", help="write the report to this file instead of standard output")
+
+    fix = commands.add_parser("fix", help="apply the local-backend fixes")
+    scan_options(fix)
+    fix.add_argument("--diff", action="store_true", help="print the unified diff, change nothing")
+
+    rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
+    rules.add_argument("rule", nargs="?", help="rule ID or name")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> config.Settings:
+    if args.config:
+        settings = config.load(Path(args.config), required=True)
+    else:
+        first = Path(args.paths[0])
+        root = first if first.is_dir() else first.parent
+        settings = config.load(root / config.CONFIG_NAME, required=False)
+    return settings.with_flags(
+        policy=Policy(args.policy) if args.policy else None,
+        engine=Engine(args.engine) if args.engine else None,
+        fail_on=getattr(args, "fail_on", None),
+        excludes=(*settings.excludes, *args.exclude) if args.exclude else None,
+    )
+
+
+def _fails(result: ScanResult, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    threshold = Severity(fail_on).rank
+    return any(f.severity.rank >= threshold for f in result.findings)
+
+
+def _check(args: argparse.Namespace, settings: config.Settings) -> int:
+    result = scan(args.paths, settings)
+    if args.format == "json":
+        from backend_guard.report import json_report
+
+        output = json_report.render(
+            result.findings, files_scanned=result.files_scanned, root_modules=result.root_modules
+        )
+    elif args.format == "sarif":
+        from backend_guard.report import sarif
+
+        output = sarif.render(result.findings, RULES)
+    else:
+        from backend_guard.report import text
+
+        command = "backend-guard fix " + " ".join(shlex.quote(p) for p in args.paths)
+        output = text.render(
+            result.findings,
+            files_scanned=result.files_scanned,
+            root_modules=result.root_modules,
+            fix_command=command,
+        )
+    if args.output:
+        Path(args.output).write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+    return EXIT_FINDINGS if _fails(result, settings.fail_on) else EXIT_CLEAN
+
+
+def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
+    result = scan(args.paths, settings)
+    planned = apply.plan(result.findings, result.texts)
+    if args.diff:
+        sys.stdout.write(planned.diff())
+        return EXIT_CLEAN
+    written = apply.write(planned, result.texts)
+    for path in written:
+        print(f"fixed {path}")
+    unfixed = [f for f in result.findings if f.fix is None and f.severity is Severity.ERROR]
+    for finding in unfixed:
+        print(
+            f"{finding.path}:{finding.span.start_line}: {finding.rule} {finding.name} has no automatic fix"
+        )
+    if not written and not unfixed:
+        print("nothing to fix")
+    return EXIT_CLEAN
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.rule:
+        rule = find(args.rule)
+        if rule is None:
+            print(
+                f"backend-guard: no rule {args.rule!r}; `backend-guard rules` lists them",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+        print(f"{rule.id} {rule.name} ({rule.severity.value})\n\n{rule.doc}")
+        return EXIT_CLEAN
+    for rule in RULES:
+        print(f"{rule.id}  {rule.name:<30} {rule.severity.value:<8} {rule.summary}")
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "rules":
+            return _rules(args)
+        settings = _settings(args)
+        if args.command == "check":
+            return _check(args, settings)
+        return _fix(args, settings)
+    except config.ConfigError as error:
+        print(f"backend-guard: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except apply.FileChangedError as error:
+        print(f"backend-guard: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as error:
+        print(f"backend-guard: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

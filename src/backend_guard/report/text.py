@@ -1,0 +1,40 @@
+"""The terminal report: one line per finding, its fix below it, a count at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from backend_guard.model import Finding, Severity
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(findings: Sequence[Finding], *, files_scanned: int, root_modules: int) -> str:
+    counts = [
+        _plural(sum(1 for f in findings if f.severity is severity), severity.value)
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
+        if any(f.severity is severity for f in findings)
+    ]
+    found = ", ".join(counts) if counts else "no problems"
+    return (
+        f"{found} in {_plural(root_modules, 'root module')} "
+        f"({_plural(files_scanned, 'file')} scanned)"
+    )
+
+
+def render(
+    findings: Sequence[Finding], *, files_scanned: int, root_modules: int, fix_command: str
+) -> str:
+    lines: list[str] = []
+    for finding in findings:
+        span = finding.span
+        lines.append(
+            f"{span.path}:{span.start_line}:{span.start_column}: {finding.severity.value} "
+            f"{finding.rule} {finding.name}: {finding.message}"
+        )
+        if finding.fix is not None:
+            lines.append(f"  fix: {finding.fix.description}  [{fix_command}]")
+    lines.append(summary_line(findings, files_scanned=files_scanned, root_modules=root_modules))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,158 @@
+"""The scan: discover files, read facts, gather context, run the rules, filter the findings.
+
+files --discover--> candidates --sources--> facts --rules--> findings (with fixes)
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from backend_guard import context as repo_context
+from backend_guard import discover, suppress
+from backend_guard.config import Settings
+from backend_guard.filekinds import FileKind
+from backend_guard.fixes import local_backend_fix
+from backend_guard.model import (
+    BackendConfig,
+    Engine,
+    FileFacts,
+    Finding,
+    Fix,
+    Module,
+    ParseProblem,
+    Span,
+    StorageResource,
+)
+from backend_guard.rules import RULES
+from backend_guard.rules.base import RuleContext
+from backend_guard.sources import hcl, tfjson
+
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a configuration file larger than this is reported, not parsed
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    files_scanned: int
+    modules: dict[str, Module]
+    texts: dict[str, str] = field(default_factory=dict)  # the files facts were read from
+    storage: list[StorageResource] = field(default_factory=list)  # what the repository creates
+
+    @property
+    def root_modules(self) -> int:
+        return sum(1 for module in self.modules.values() if module.is_root and module.files)
+
+
+def decode(data: bytes) -> str:
+    """Configuration text: UTF-8, a BOM dropped. Raises UnicodeDecodeError otherwise."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    return data.decode("utf-8")
+
+
+def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None]:
+    """Facts of one configuration file, and its text when it was parsed."""
+
+    def problem(message: str) -> FileFacts:
+        return FileFacts(
+            path=file.path, problems=[ParseProblem(Span(file.path, 1, 1, 1, 1), message)]
+        )
+
+    try:
+        if os.path.getsize(file.path) > MAX_FILE_BYTES:
+            return problem(
+                f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read"
+            ), None
+        data = Path(file.path).read_bytes()
+    except OSError as error:
+        return problem(f"cannot be read ({error.strerror})"), None
+    if not discover.PREFILTER.search(data):
+        return None, None
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return FileFacts(
+            path=file.path,
+            problems=[ParseProblem(Span(file.path, line, 1, line, 1), "is not UTF-8 text")],
+        ), None
+    if file.kind in (FileKind.JSON, FileKind.TOFU_JSON):
+        return tfjson.read(file.path, text, file.module_dir, synthesized=file.synthesized), text
+    return hcl.read(file.path, text, file.module_dir), text
+
+
+def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> None:
+    for caller, sources in calls.items():
+        for source in sources:
+            target = os.path.normpath(os.path.join(caller, source)).replace(os.sep, "/")
+            module = modules.get(target)
+            if module is not None and target != caller and caller not in module.called_from:
+                module.called_from.append(caller)
+
+
+def scan(paths: list[str], settings: Settings) -> ScanResult:
+    opentofu = None if settings.engine is None else settings.engine is Engine.OPENTOFU
+    found = discover.discover(paths, excludes=settings.excludes, opentofu=opentofu)
+    modules: dict[str, Module] = {}
+    texts: dict[str, str] = {}
+    problems: dict[str, list[ParseProblem]] = {}
+    calls: dict[str, list[str]] = {}
+    storage: list[StorageResource] = []
+    for file in found.config_files:
+        module = modules.setdefault(file.module_dir, Module(dir=file.module_dir))
+        module.files.append(file.path)
+        facts, text = _read_config(file)
+        if facts is None:
+            continue
+        if text is not None:
+            texts[file.path] = text
+        module.backends.extend(facts.backends)
+        module.required_versions.extend(facts.required_versions)
+        storage.extend(facts.storage)
+        calls.setdefault(file.module_dir, []).extend(facts.module_sources)
+        problems.setdefault(file.module_dir, []).extend(facts.problems)
+    for path, message in found.problems:
+        problems.setdefault(os.path.dirname(path) or ".", []).append(
+            ParseProblem(Span(path, 1, 1, 1, 1), message)
+        )
+        modules.setdefault(os.path.dirname(path) or ".", Module(dir=os.path.dirname(path) or "."))
+    _link_modules(modules, calls)
+    repo = repo_context.build(found.setting_files, found.automation_files, storage)
+    for module in modules.values():
+        if settings.engine is not None:
+            module.engine = settings.engine
+        elif module.dir in found.opentofu_dirs or repo.opentofu_hint is not None:
+            module.engine = Engine.OPENTOFU
+
+    def fix_for(backend: BackendConfig) -> Fix | None:
+        text = texts.get(backend.path)
+        engine = (
+            modules[backend.module_dir].engine
+            if backend.module_dir in modules
+            else Engine.TERRAFORM
+        )
+        return local_backend_fix(backend, text, engine) if text is not None else None
+
+    rule_context = RuleContext(
+        repo=repo, policy=settings.policy, modules=modules, problems=problems, local_fix=fix_for
+    )
+    for span, message in repo.problems:
+        directory = os.path.dirname(span.path) or "."
+        modules.setdefault(directory, Module(dir=directory))
+        problems.setdefault(directory, []).append(ParseProblem(span, message))
+    findings: list[Finding] = []
+    for module in sorted(modules.values(), key=lambda m: m.dir):
+        for rule in RULES:
+            if rule.id in settings.disabled:
+                continue
+            for finding in rule.check(module, rule_context):
+                severity = settings.severities.get(rule.id)
+                if severity is not None:
+                    finding = replace(finding, severity=severity)
+                findings.append(finding)
+    findings = list(suppress.unsuppressed(findings, texts))
+    findings.sort(key=lambda f: (f.path, f.span.start_line, f.span.start_column, f.rule))
+    return ScanResult(findings, len(found.config_files), modules, texts, storage)

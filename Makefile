@@ -20,9 +20,12 @@ demo: $(STAMP)
 	$(BIN)/backend-guard fix --diff examples/
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python -m backend_guard.docs > docs/rules.md

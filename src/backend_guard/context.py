@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import hcl2
-
 from backend_guard.model import Span, StorageResource
 
 _BACKEND_CONFIG_FLAG = re.compile(
@@ -74,6 +72,8 @@ def _type_from_name(path: str) -> str | None:
 
 def read_setting_file(path: str) -> Supplied | tuple[Span, str]:
     """A `-backend-config` file: the body of a backend block, HCL (or JSON if named `.json`)."""
+    import hcl2  # loaded on first use: most repositories have no such file
+
     span = Span(path, 1, 1, 1, 1)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")

@@ -20,14 +20,20 @@ from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
 
 SKIPPED_DIRS = frozenset({".terraform", ".terragrunt-cache", ".git", "node_modules", ".gen"})
 
-# What makes a configuration file worth parsing: a terraform block, a resource that creates
-# state storage, or a call of a local module (which makes the callee a child module).
-_storage_types = "|".join(re.escape(name) for name in STORAGE_NAME_ATTRIBUTE)
-PREFILTER = re.compile(
-    rb"terraform\s*\{|\"terraform\"\s*:|source\"?\s*[=:]\s*\"\.\.?/|\"(?:"
-    + _storage_types.encode()
-    + rb")\""
+# What makes a configuration file worth parsing: a terraform block, a call of a local module
+# (which makes the callee a child module), or a resource that creates state storage. Three
+# searches that each start with a literal cost a third of one alternation of them all.
+_PREFILTERS = (
+    re.compile(rb'terraform"?\s*[{:]'),
+    re.compile(rb'source"?\s*[=:]\s*"\.\.?/'),
+    re.compile(rb'"(?:' + "|".join(re.escape(n) for n in STORAGE_NAME_ATTRIBUTE).encode() + rb')"'),
 )
+
+
+def worth_parsing(data: bytes) -> bool:
+    """Whether a configuration file's bytes can hold anything a rule reads."""
+    return any(pattern.search(data) for pattern in _PREFILTERS)
+
 
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".ps1")
 _SCRIPT_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile"})
@@ -84,13 +90,23 @@ def discover(
             discovery.problems.append((display_path(root), "no such file or directory"))
             continue
         real_root = os.path.realpath(root)
+        shown_root = display_path(root)
         for directory, names in _walk(root, real_root, excludes, discovery):
+            shown = _shown_directory(shown_root, directory[len(root) :])
             for name in names:
-                _add_file(discovery, display_path(os.path.join(directory, name)), name, seen)
+                _add_file(discovery, f"{shown}{name}", name, seen)
     discovery.config_files = list(
         _apply_precedence(discovery.config_files, opentofu, discovery.opentofu_dirs)
     )
     return discovery
+
+
+def _shown_directory(shown_root: str, below_root: str) -> str:
+    """The display prefix (empty or ending in "/") of a directory `below_root` the scanned root."""
+    below = below_root.replace(os.sep, "/").strip("/")
+    if shown_root == ".":
+        return f"{below}/" if below else ""
+    return f"{shown_root.rstrip('/')}/{below}/" if below else f"{shown_root.rstrip('/')}/"
 
 
 def _excluded(relative: str, excludes: Iterable[str]) -> bool:
@@ -116,8 +132,9 @@ def _walk(
         files: list[str] = []
         subdirs: list[str] = []
         for entry in entries:
-            relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
-            if excludes and _excluded(relative, excludes):
+            if excludes and _excluded(
+                os.path.relpath(entry.path, root).replace(os.sep, "/"), excludes
+            ):
                 continue
             try:
                 if entry.is_symlink():

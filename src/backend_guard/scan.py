@@ -8,7 +8,6 @@ from __future__ import annotations
 import codecs
 import os
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from backend_guard import context as repo_context
 from backend_guard import discover, suppress
@@ -62,14 +61,15 @@ def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | Non
         )
 
     try:
-        if os.path.getsize(file.path) > MAX_FILE_BYTES:
-            return problem(
-                f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read"
-            ), None
-        data = Path(file.path).read_bytes()
+        with open(file.path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                return problem(
+                    f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read"
+                ), None
+            data = handle.read()
     except OSError as error:
         return problem(f"cannot be read ({error.strerror})"), None
-    if not discover.PREFILTER.search(data):
+    if not discover.worth_parsing(data):
         return None, None
     try:
         text = decode(data)

@@ -85,10 +85,16 @@ def _holds(operator: str, bound: Version, given: int, version: Version) -> bool:
 
 def allowed(constraints: Iterable[str], engine: str) -> list[Version] | None:
     """The releases every constraint allows; None when a constraint cannot be read."""
+    result = _allowed(tuple(sorted(set(constraints))), engine)
+    return None if result is None else list(result)
+
+
+@lru_cache(maxsize=1024)
+def _allowed(constraints: tuple[str, ...], engine: str) -> tuple[Version, ...] | None:
     parsed = []
     for constraint in constraints:
         clauses = _clauses(constraint)
         if clauses is None:
             return None
         parsed.extend(clauses)
-    return [v for v in _releases(engine) if all(_holds(op, b, g, v) for op, b, g in parsed)]
+    return tuple(v for v in _releases(engine) if all(_holds(op, b, g, v) for op, b, g in parsed))

@@ -16,9 +16,12 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-# Tokens that matter at the top level (newlines end a statement) and inside a block.
-_TOP = re.compile(r'[\n"{}#]|//|/\*|<<-?[ \t]*[A-Za-z_][\w-]*[ \t]*\r?\n')
-_CODE = re.compile(r'["{}#]|//|/\*|<<-?[ \t]*[A-Za-z_][\w-]*[ \t]*\r?\n')
+# Tokens that matter at the top level (newlines end a statement) and inside a block. A string
+# without interpolation is one token; any other string is entered with its opening quote.
+_SIMPLE_STRING = r'"(?:[^"\\$%\n]|\\.|[$%](?!\{))*"'
+_HEREDOC_OPENER = r"<<-?[ \t]*[A-Za-z_][\w-]*[ \t]*\r?\n"
+_TOP = re.compile(rf'{_SIMPLE_STRING}|[\n"{{}}#]|//|/\*|{_HEREDOC_OPENER}')
+_CODE = re.compile(rf'{_SIMPLE_STRING}|["{{}}#]|//|/\*|{_HEREDOC_OPENER}')
 _TEMPLATE = re.compile(r'\\.|\$\$\{|%%\{|[$%]\{|["\n]')
 _HEREDOC = re.compile(r"<<(-?)[ \t]*([A-Za-z_][\w-]*)")
 _HEADER = re.compile(r'\s*([A-Za-z_][\w-]*)((?:\s*(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][\w-]*))*)\s*\Z')
@@ -64,20 +67,30 @@ class _Lines:
         return self._line
 
 
-def top_level_blocks(text: str, types: Collection[str] | None = None) -> list[TopLevelBlock]:
-    """The top-level blocks of `text` whose type is in `types` (all when None), in order.
+def top_level_blocks(
+    text: str,
+    types: Collection[str] | None = None,
+    start: int = 0,
+    end: int | None = None,
+    until: int | None = None,
+) -> list[TopLevelBlock]:
+    """The blocks of `text[start:end]` whose type is in `types` (all when None), in order.
 
-    Raises UnbalancedInputError when the file cannot be split into statements.
+    With `start` and `end` around a block's body, these are its nested blocks; offsets and lines
+    are always those of the whole text. With `until`, lexing stops at the first statement that
+    begins after that offset (what follows is neither read nor checked). Raises
+    UnbalancedInputError when the text cannot be split into statements.
     """
+    end = len(text) if end is None else end
     lines = _Lines(text)
     blocks: list[TopLevelBlock] = []
     stack: list[tuple[str, int]] = []  # (what was opened, where)
-    boundary = 0  # where the current top-level statement may begin
+    boundary = start  # where the current top-level statement may begin
     header: tuple[str, tuple[str, ...], int] | None = None
-    pos = 0
+    pos = start
     while True:
         if stack and stack[-1][0] == _STRING:
-            match = _TEMPLATE.search(text, pos)
+            match = _TEMPLATE.search(text, pos, end)
             if match is None or match.group() == "\n":
                 raise UnbalancedInputError("unterminated string", lines.at(stack[-1][1]))
             token = match.group()
@@ -87,7 +100,9 @@ def top_level_blocks(text: str, types: Collection[str] | None = None) -> list[To
             elif token in ("${", "%{"):
                 stack.append((_INTERPOLATION, match.start()))
             continue
-        match = (_CODE if stack else _TOP).search(text, pos)
+        if not stack and until is not None and pos > until:
+            return blocks
+        match = (_CODE if stack else _TOP).search(text, pos, end)
         if match is None:
             if stack:
                 opened, where = stack[-1]
@@ -100,7 +115,8 @@ def top_level_blocks(text: str, types: Collection[str] | None = None) -> list[To
         if first == "\n":
             boundary = pos
         elif first == '"':
-            stack.append((_STRING, match.start()))
+            if len(token) == 1:
+                stack.append((_STRING, match.start()))
         elif first == "{":
             if not stack:
                 header = _header(text, boundary, match.start(), types)
@@ -118,15 +134,15 @@ def top_level_blocks(text: str, types: Collection[str] | None = None) -> list[To
                     header = None
                 boundary = pos
         elif first == "#" or token == "//":
-            newline = text.find("\n", pos)
-            pos = len(text) if newline < 0 else newline
+            newline = text.find("\n", pos, end)
+            pos = end if newline < 0 else newline
         elif token == "/*":
-            close = text.find("*/", pos)
+            close = text.find("*/", pos, end)
             if close < 0:
                 raise UnbalancedInputError("unclosed comment", lines.at(match.start()))
             pos = close + 2
         else:
-            pos = _heredoc_end(text, match, lines)
+            pos = _heredoc_end(text, match, end, lines)
 
 
 def _header(
@@ -143,17 +159,17 @@ def _header(
     return match.group(1), labels, boundary + match.start(1)
 
 
-def _heredoc_end(text: str, opener: re.Match[str], lines: _Lines) -> int:
+def _heredoc_end(text: str, opener: re.Match[str], end: int, lines: _Lines) -> int:
     """The offset just after the heredoc that `opener` (`<<EOF` and its newline) starts."""
     marker = _HEREDOC.match(opener.group())
     assert marker is not None
     terminator = re.compile(rf"^[ \t]*{re.escape(marker.group(2))}[ \t]*\r?$", re.MULTILINE)
-    end = terminator.search(text, opener.end())
-    if end is None:
+    closing = terminator.search(text, opener.end(), end)
+    if closing is None:
         raise UnbalancedInputError(
             f"heredoc <<{marker.group(2)} is never closed", lines.at(opener.start())
         )
-    return end.end()
+    return closing.end()
 
 
 def isolate(text: str, block: TopLevelBlock) -> str:

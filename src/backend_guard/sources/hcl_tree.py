@@ -1,0 +1,133 @@
+"""HCL parse trees to facts: one cut-out block at a time, through python-hcl2.
+
+Imported only when a file holds a block that must be parsed: loading python-hcl2 and its grammar
+is most of a small scan's start-up time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import hcl2
+from lark import Token, Tree
+
+from backend_guard.model import (
+    Attribute,
+    BackendConfig,
+    BackendKind,
+    Origin,
+    ParseProblem,
+    Span,
+    StorageResource,
+    Syntax,
+)
+from backend_guard.sources.hcl_blocks import TopLevelBlock, isolate
+from backend_guard.sources.hcl_values import value_of
+from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
+
+
+def parse(
+    block: TopLevelBlock, text: str, path: str
+) -> tuple[str, list[Tree], ParseProblem | None]:
+    """One cut-out block as the parser saw it (offsets in that text, lines and columns as in the
+    file), its trees, and the problem when it is invalid."""
+    fragment = isolate(text, block)
+    try:
+        tree = hcl2.parses_to_tree(fragment)
+    except Exception as error:  # python-hcl2 raises Lark errors and its own ValueErrors
+        line = getattr(error, "line", block.start_line) or block.start_line
+        column = getattr(error, "column", 1) or 1
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        message = f"cannot be parsed: {first_line or type(error).__name__}"
+        return fragment, [], ParseProblem(Span(path, line, column, line, column), message)
+    return fragment, list(_top_blocks(tree)), None
+
+
+def _top_blocks(tree: Tree) -> Iterator[Tree]:
+    body = tree.children[0]
+    for child in body.children:
+        if isinstance(child, Tree) and child.data == "block":
+            yield child
+
+
+def _span(path: str, node: Tree) -> Span:
+    meta = node.meta
+    return Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _block_parts(block: Tree) -> tuple[str, list[str], Tree, Token]:
+    """A block's type, its labels, its body and its opening brace."""
+    names: list[str] = []
+    body: Tree | None = None
+    brace: Token | None = None
+    for child in block.children:
+        if isinstance(child, Token):
+            if child.type == "LBRACE":
+                brace = child
+            continue
+        if child.data == "body":
+            body = child
+        elif child.data in ("identifier", "keyword", "literal_value"):
+            names.append(str(child.children[0]))
+        elif child.data == "string":
+            names.append(
+                "".join(str(t) for t in child.scan_values(lambda v: isinstance(v, Token)))[1:-1]
+            )
+    assert body is not None and brace is not None
+    return names[0], names[1:], body, brace
+
+
+def _attributes(body: Tree, text: str, path: str) -> Iterator[Attribute]:
+    for child in body.children:
+        if not isinstance(child, Tree):
+            continue
+        if child.data == "attribute":
+            name = str(child.children[0].children[0])
+            yield Attribute(
+                name=name, value=value_of(child.children[-1], text), span=_span(path, child)
+            )
+        elif child.data == "block":
+            block_type, labels, inner, _ = _block_parts(child)
+            nested = {a.name: a.value.literal for a in _attributes(inner, text, path)}
+            value = value_of(child, text)
+            yield Attribute(
+                name=block_type if not labels else f"{block_type}.{'.'.join(labels)}",
+                value=type(value)(kind=value.kind, text=value.text, literal=nested),
+                span=_span(path, child),
+                written_as_block=True,
+            )
+
+
+def backend_of(
+    node: Tree, text: str, path: str, module_dir: str, origin: Origin, enclosing: Span
+) -> BackendConfig | None:
+    block_type, labels, inner, brace = _block_parts(node)
+    if block_type == "backend" and labels:
+        kind, backend_type = BackendKind.BACKEND, labels[0]
+    elif block_type == "cloud":
+        kind, backend_type = BackendKind.CLOUD, "cloud"
+    else:
+        return None
+    span = _span(path, node)
+    return BackendConfig(
+        kind=kind,
+        type=backend_type,
+        attributes=tuple(_attributes(inner, text, path)),
+        span=span,
+        header_span=Span(path, span.start_line, span.start_column, brace.line, brace.end_column),
+        module_dir=module_dir,
+        syntax=Syntax.HCL,
+        origin=origin,
+        enclosing_span=enclosing,
+    )
+
+
+def storage_of(
+    node: Tree, text: str, path: str, module_dir: str, block: TopLevelBlock
+) -> Iterator[StorageResource]:
+    resource_type = block.labels[0]
+    _, _, body, _ = _block_parts(node)
+    wanted = STORAGE_NAME_ATTRIBUTE[resource_type]
+    for attribute in _attributes(body, text, path):
+        if attribute.name == wanted:
+            yield StorageResource(resource_type, attribute.value, _span(path, node), module_dir)

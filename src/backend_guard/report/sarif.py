@@ -1,0 +1,114 @@
+"""SARIF 2.1.0 for GitHub code scanning and other viewers.
+
+One run; every rule is in `tool.driver.rules` with its documentation; each result carries a
+fingerprint of the finding's logical place (module, backend, rule), so code scanning keeps an
+alert across line moves, and its fix as `fixes[].artifactChanges`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from backend_guard import __version__
+from backend_guard.model import Finding, Severity
+from backend_guard.rules import DOCS_URL, Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace("\\", "/"), safe="/")
+
+
+def _rule(rule: Rule) -> dict[str, object]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.summary},
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "helpUri": rule.help_uri,
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"tags": ["terraform", "state-backend"]},
+    }
+
+
+def _region(start_line: int, start_column: int, end_line: int, end_column: int) -> dict:
+    return {
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    }
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
+    span = finding.span
+    result: dict[str, object] = {
+        "ruleId": finding.rule,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding.path)},
+                    "region": _region(
+                        span.start_line, span.start_column, span.end_line, span.end_column
+                    ),
+                }
+            }
+        ],
+        "partialFingerprints": {
+            "backendGuard/v1": hashlib.sha256(finding.key.encode()).hexdigest()[:32]
+        },
+    }
+    if finding.rule in index:
+        result["ruleIndex"] = index[finding.rule]
+    if finding.fix is not None:
+        by_path: dict[str, list[dict]] = {}
+        for edit in finding.fix.edits:
+            by_path.setdefault(edit.path, []).append(
+                {
+                    "deletedRegion": _region(
+                        edit.start_line, edit.start_column, edit.end_line, edit.end_column
+                    ),
+                    "insertedContent": {"text": edit.text},
+                }
+            )
+        result["fixes"] = [
+            {
+                "description": {"text": finding.fix.description},
+                "artifactChanges": [
+                    {"artifactLocation": {"uri": _uri(path)}, "replacements": replacements}
+                    for path, replacements in by_path.items()
+                ],
+            }
+        ]
+    return result
+
+
+def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "backend-guard",
+                        "version": __version__,
+                        "informationUri": DOCS_URL.split("/blob/")[0],
+                        "rules": [_rule(rule) for rule in rules],
+                    }
+                },
+                "results": [_result(finding, index) for finding in findings],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

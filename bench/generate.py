@@ -215,6 +215,8 @@ def generate(out: Path, files: int, seed: int) -> dict[str, int]:
             path = module / ("backend.tf" if has_backend else f"file{n}.tf")
             counts["tf"] += 1
             counts["backends"] += has_backend
+        if n % 500 == 3:  # a bootstrap configuration that creates state buckets
+            text += f'resource "aws_s3_bucket" "state" {{\n  bucket = "acme-state-{n + 1}"\n}}\n'
         path.write_text(text, encoding="utf-8")
         counts["bytes"] += len(text)
         if n % 250 == 7:  # provider caches and vendored modules, with backends of their own

@@ -76,3 +76,22 @@ def test_a_failed_write_leaves_the_original_intact(tmp_path: Path, monkeypatch) 
         apply.write_atomically(path, "new text")
     assert path.read_text() == TEXT
     assert [p.name for p in tmp_path.iterdir()] == ["a.tf"]
+
+
+def test_fix_through_symlinks_rewrites_the_shared_file_once_and_keeps_the_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backend_guard.cli import main
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "backend.tf").write_text('terraform {\n  backend "s3" {}\n}\n', encoding="utf-8")
+    for name in ("dev", "prod"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "backend.tf").symlink_to("../shared/backend.tf")
+    monkeypatch.chdir(tmp_path)
+    assert main(["fix", "."]) == 0
+    assert (tmp_path / "dev" / "backend.tf").is_symlink()
+    assert (tmp_path / "prod" / "backend.tf").is_symlink()
+    assert 'backend "local"' in (shared / "backend.tf").read_text(encoding="utf-8")
+    assert main(["check", "."]) == 0

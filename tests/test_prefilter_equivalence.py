@@ -23,5 +23,6 @@ def test_shortcuts_give_the_same_findings(tmp_path: Path, monkeypatch: pytest.Mo
     thorough = scan(["repo"], Settings())
     key = [(f.rule, f.path, f.span, f.message) for f in fast.findings]
     assert key == [(f.rule, f.path, f.span, f.message) for f in thorough.findings]
+    assert fast.storage == thorough.storage and len(fast.storage) >= 3
     assert {f.rule for f in fast.findings} >= {"BG102", "BG104", "BG106"}
     assert not any("node_modules" in f.path or ".terraform/" in f.path for f in fast.findings)

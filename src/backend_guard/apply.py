@@ -98,8 +98,15 @@ def write(plan_: Plan, read_texts: dict[str, str]) -> list[str]:
         if current != read_texts[path]:
             raise FileChangedError(f"{path} changed since it was read; run the check again")
     written = []
+    targets: dict[str, str] = {}  # real path -> new text; symlinked twins are one file
     for path, text in sorted(plan_.updated.items()):
-        write_atomically(Path(path), text)
+        target = os.path.realpath(path)
+        if targets.get(target) == text:
+            continue
+        targets[target] = text
+        # Through a symlink, the file it points to is what the user maintains: rewrite that,
+        # and keep the link.
+        write_atomically(Path(target), text)
         written.append(path)
     return written
 

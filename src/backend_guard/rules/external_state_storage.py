@@ -76,7 +76,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             for item in storage
         ):
             continue  # bootstrap-cycle says it
-        absent = [item for item in storage if not item.creators]
+        absent = [item for item in storage if not item.creators and not item.maybe_created]
         if storage and not absent:
             continue
         if absent:

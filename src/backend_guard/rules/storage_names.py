@@ -15,6 +15,9 @@ class NamedStorage:
     name: object  # the literal name when known, else None
     shown: str  # how a message shows it: '"acme-state"', "`var.bucket`", "(supplied by ci.s3.tfbackend)"
     creators: tuple[StorageResource, ...]  # resources in the repository that create it
+    # The name is computed where it is supplied, and the repository creates storage of this kind:
+    # the two may be the same, which a static reading cannot tell.
+    maybe_created: bool = False
 
 
 def _describe(value: Value) -> tuple[object, str]:
@@ -37,7 +40,7 @@ def named_storage(backend: BackendConfig, context: base.RuleContext) -> list[Nam
             supplied = [s for s in context.repo.supplied_for(backend.type) if argument in s.keys]
             if not supplied:
                 continue
-            name = supplied[0].value(argument)
+            name = None if supplied[0].unknown else supplied[0].value(argument)
             shown = f'"{name}" (from {supplied[0].where.path})' if name else "(supplied at init)"
         candidates = context.storage_named(resource_types)
         if name is not None:
@@ -46,5 +49,6 @@ def named_storage(backend: BackendConfig, context: base.RuleContext) -> list[Nam
             creators = tuple(c for c in candidates if c.name.text == attribute.value.text)
         else:
             creators = ()
-        result.append(NamedStorage(argument, name, shown, creators))
+        maybe = name is None and not creators and bool(candidates)
+        result.append(NamedStorage(argument, name, shown, creators, maybe_created=maybe))
     return result

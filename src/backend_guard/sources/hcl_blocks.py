@@ -100,8 +100,6 @@ def top_level_blocks(
             elif token in ("${", "%{"):
                 stack.append((_INTERPOLATION, match.start()))
             continue
-        if not stack and until is not None and pos > until:
-            return blocks
         match = (_CODE if stack else _TOP).search(text, pos, end)
         if match is None:
             if stack:
@@ -113,6 +111,8 @@ def top_level_blocks(
         pos = match.end()
         first = token[0]
         if first == "\n":
+            if until is not None and pos > until:
+                return blocks
             boundary = pos
         elif first == '"':
             if len(token) == 1:
@@ -132,6 +132,8 @@ def top_level_blocks(
                     column = start - (text.rfind("\n", 0, start) + 1) + 1
                     blocks.append(TopLevelBlock(block_type, labels, start, pos, line, column))
                     header = None
+                if until is not None and pos > until:
+                    return blocks
                 boundary = pos
         elif first == "#" or token == "//":
             newline = text.find("\n", pos, end)

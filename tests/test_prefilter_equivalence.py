@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bench.generate import generate
 
 from backend_guard import discover
 from backend_guard.config import Settings
 from backend_guard.scan import scan
 from backend_guard.sources import hcl
+from bench.generate import generate
 
 
 def test_shortcuts_give_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

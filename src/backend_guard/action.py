@@ -1,0 +1,173 @@
+"""The GitHub Action: what `entrypoint.py` calls inside the container.
+
+Always: annotations (workflow commands), the job summary, step outputs and, when asked, SARIF.
+On a pull request with a token that may write: one review with inline comments and one-click
+suggestions, updated idempotently. Exit status: non-zero exactly when findings reach `fail-on`;
+trouble with the GitHub API is reported, never turns a clean scan red, never hides findings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from github import GithubException
+
+from backend_guard.config import CONFIG_NAME, ConfigError, Settings, load
+from backend_guard.github import publish, review
+from backend_guard.github.run import InputError, Run, input_bool, input_choice, input_value
+from backend_guard.model import Engine, Finding, Severity
+from backend_guard.report import markdown, sarif, workflow_commands
+from backend_guard.rules import RULES
+from backend_guard.rules.base import Policy
+from backend_guard.scan import ScanResult, scan
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _settings(env: Mapping[str, str], workspace: Path, path: str) -> Settings:
+    config_input = input_value(env, "config")
+    if config_input:
+        settings = load(workspace / config_input, required=True)
+    else:
+        settings = load(workspace / path / CONFIG_NAME, required=False)
+    policy = input_value(env, "policy")
+    engine = input_value(env, "engine")
+    fail_on = input_value(env, "fail-on")
+    try:
+        return settings.with_flags(
+            policy=Policy(policy) if policy else None,
+            engine=Engine(engine) if engine and engine != "auto" else None,
+            fail_on=input_choice(env, "fail-on", ("error", "warning", "never"), "error")
+            if fail_on
+            else None,
+        )
+    except ValueError as error:
+        raise InputError(str(error)) from None
+
+
+def _write_output(env: Mapping[str, str], values: Mapping[str, str]) -> None:
+    target = env.get("GITHUB_OUTPUT")
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as handle:
+        for name, value in values.items():
+            if "\n" in value or "\r" in value:
+                delimiter = f"ghadelimiter_{uuid.uuid4()}"
+                handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+            else:
+                handle.write(f"{name}={value}\n")
+
+
+def _append_summary(env: Mapping[str, str], text: str) -> None:
+    target = env.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _fails(findings: list[Finding], fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    return any(f.severity.rank >= Severity(fail_on).rank for f in findings)
+
+
+def _describe(error: Exception) -> str:
+    """An API error in a few words: its status and GitHub's message, never headers or URLs."""
+    if isinstance(error, GithubException):
+        message = error.data.get("message") if isinstance(error.data, dict) else None
+        return f"HTTP {error.status}" + (f" {message}" if isinstance(message, str) else "")
+    return type(error).__name__
+
+
+def _review(run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str]) -> None:
+    """Post or update the review; every failure becomes a note in the summary."""
+    pr = run.pull_request
+    assert pr is not None
+    token = input_value(env, "github-token")
+    if not token:
+        notes.append("No `github-token`: review comments were skipped.")
+        return
+    if pr.from_fork and run.event_name == "pull_request":
+        notes.append(
+            "This pull request comes from a fork, whose token is read-only: review comments were "
+            "skipped (annotations and this summary still show every finding)."
+        )
+        return
+    gh = publish.client(run, token)
+    try:
+        pull = gh.get_repo(run.repository).get_pull(pr.number)
+        diff = publish.fetch_diff(pull)
+    except (GithubException, OSError, ValueError) as error:
+        notes.append(
+            f"Could not read the pull request from the GitHub API ({_describe(error)}): "
+            "review comments were skipped."
+        )
+        return
+    planned = review.compose(
+        result.findings,
+        result.texts,
+        diff,
+        suggestions=input_bool(env, "suggestions", True),
+    )
+    body = markdown.render_review_body(planned, files_scanned=result.files_scanned)
+    outcome = publish.publish(pull, planned, head_sha=pr.head_sha, summary=body)
+    notes.extend(f"GitHub API: {problem}" for problem in outcome.problems)
+    if outcome.review_posted or outcome.updated or outcome.fixed:
+        notes.append(
+            f"Review: {outcome.posted} new comment(s), {outcome.updated} updated, {outcome.fixed} marked fixed."
+        )
+
+
+def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:
+    env = os.environ if env is None else env
+    out = sys.stdout if out is None else out
+    token = input_value(env, "github-token")
+    if token:  # before anything else is printed
+        out.write(f"::add-mask::{token}\n")
+    try:
+        run = Run.from_env(env)
+        path = input_value(env, "path", ".")
+        os.chdir(run.workspace)
+        settings = _settings(env, Path("."), path)
+        comment_mode = input_choice(env, "comment", ("review", "summary", "off"), "review")
+    except (InputError, ConfigError, OSError) as error:
+        out.write(f"::error title=backend-guard::{workflow_commands.escape_data(str(error))}\n")
+        return EXIT_ERROR
+    result = scan([path], settings)
+    notes: list[str] = []
+    out.write(workflow_commands.render(result.findings))
+    sarif_file = input_value(env, "sarif-file")
+    if sarif_file:
+        Path(sarif_file).write_text(sarif.render(result.findings, RULES), encoding="utf-8")
+    if run.pull_request is not None and comment_mode == "review":
+        try:
+            _review(run, env, result, notes)
+        except Exception as error:  # a failed review must not change the verdict or hide findings
+            notes.append(
+                f"Review comments failed ({type(error).__name__}); the findings are above."
+            )
+    _append_summary(
+        env,
+        markdown.render_summary(
+            result.findings,
+            files_scanned=result.files_scanned,
+            root_modules=result.root_modules,
+            notes=notes,
+        ),
+    )
+    counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
+    _write_output(
+        env,
+        {
+            "findings": str(len(result.findings)),
+            "errors": str(counts[Severity.ERROR]),
+            "warnings": str(counts[Severity.WARNING]),
+            "sarif-file": sarif_file,
+        },
+    )
+    return EXIT_FINDINGS if _fails(result.findings, settings.fail_on) else EXIT_CLEAN

@@ -174,3 +174,14 @@ def test_console_script_runs_in_a_fresh_process() -> None:
         check=False,
     )
     assert (completed.returncode, completed.stdout) == (0, f"backend-guard {__version__}\n")
+
+
+def test_fix_names_the_init_flags_a_local_backend_would_refuse(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(PROJECTS / "supplied_partial")
+    _, out, _ = run(capsys, "check")
+    assert (
+        "then drop the -backend-config settings at .github/workflows/deploy.yml:17, which a "
+        "local backend does not accept" in out
+    )

@@ -129,12 +129,28 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
 
     def fix_for(backend: BackendConfig) -> Fix | None:
         text = texts.get(backend.path)
-        engine = (
-            modules[backend.module_dir].engine
-            if backend.module_dir in modules
-            else Engine.TERRAFORM
+        if text is None:
+            return None
+        module = modules.get(backend.module_dir)
+        fix = local_backend_fix(backend, text, module.engine if module else Engine.TERRAFORM)
+        flags = sorted(
+            {
+                s.where
+                for s in repo.supplied_for(backend.type)
+                if not s.where.path.endswith((".tfbackend", ".hcl", ".json"))  # files, not flags
+            },
+            key=lambda span: (span.path, span.start_line),
         )
-        return local_backend_fix(backend, text, engine) if text is not None else None
+        if fix is None or not flags:
+            return fix
+        # A local backend refuses the remote settings that automation passes at init time.
+        places = ", ".join(f"{span.path}:{span.start_line}" for span in flags[:3])
+        more = f" and {len(flags) - 3} more" if len(flags) > 3 else ""
+        return replace(
+            fix,
+            description=f"{fix.description}; then drop the -backend-config settings at "
+            f"{places}{more}, which a local backend does not accept",
+        )
 
     rule_context = RuleContext(
         repo=repo, policy=settings.policy, modules=modules, problems=problems, local_fix=fix_for

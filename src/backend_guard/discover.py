@@ -30,6 +30,14 @@ _PREFILTERS = (
 )
 
 
+# A CDKTF program worth parsing names the package and a backend class or an override.
+_PROGRAM_PREFILTER = re.compile(rb"Backend\b|add_?[Oo]verride")
+
+
+def program_worth_parsing(data: bytes) -> bool:
+    return b"cdktf" in data and _PROGRAM_PREFILTER.search(data) is not None
+
+
 def worth_parsing(data: bytes) -> bool:
     """Whether a configuration file's bytes can hold anything a rule reads."""
     return any(pattern.search(data) for pattern in _PREFILTERS)
@@ -37,7 +45,7 @@ def worth_parsing(data: bytes) -> bool:
 
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".ps1")
 _SCRIPT_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile"})
-_CDKTF_PROGRAM_SUFFIXES = (".ts", ".py", ".go", ".java", ".cs")
+_CDKTF_PROGRAM_SUFFIXES = (".ts", ".tsx", ".mts", ".js", ".mjs", ".py")
 _CDKTF_SKIPPED_DIRS = frozenset({"cdktf.out", "imports", ".gen", "node_modules", "__pycache__"})
 
 
@@ -173,8 +181,10 @@ def _add_file(discovery: Discovery, path: str, name: str, seen: set[str]) -> Non
         or ("/.github/workflows/" in f"/{path}" and name.endswith((".yml", ".yaml")))
     ):
         discovery.automation_files.append(path)
-    elif name.endswith(_CDKTF_PROGRAM_SUFFIXES) and not _CDKTF_SKIPPED_DIRS.intersection(
-        path.split("/")
+    elif (
+        name.endswith(_CDKTF_PROGRAM_SUFFIXES)
+        and not name.endswith(".d.ts")
+        and not _CDKTF_SKIPPED_DIRS.intersection(path.split("/"))
     ):
         discovery.program_files.append(path)
 

@@ -114,6 +114,11 @@ class BackendConfig:
     origin: Origin = Origin.WRITTEN
     enclosing_span: Span | None = None  # the `terraform { }` block (HCL) or JSON object holding it
     stack: str | None = None  # CDKTF stack class or construct id
+    # CDKTF: arguments added by `addOverride('terraform.backend.<type>.<arg>', ...)`, each spanning
+    # its call (they are in `attributes` too, as synth merges them), and the program bindings that
+    # exist only to feed this backend (`const stateBucket = ...`), each spanning its declaration.
+    overrides: tuple[Attribute, ...] = ()
+    dedicated_bindings: tuple[Attribute, ...] = ()
 
     @property
     def path(self) -> str:

@@ -27,7 +27,7 @@ from backend_guard.model import (
 )
 from backend_guard.rules import RULES
 from backend_guard.rules.base import RuleContext
-from backend_guard.sources import hcl, tfjson
+from backend_guard.sources import cdktf_python, cdktf_typescript, hcl, tfjson
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a configuration file larger than this is reported, not parsed
 
@@ -84,6 +84,25 @@ def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | Non
     return hcl.read(file.path, text, file.module_dir), text
 
 
+def _read_program(path: str) -> tuple[FileFacts | None, str | None]:
+    """Facts of one CDKTF program file, read only when its bytes name a backend."""
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                return None, None
+            data = handle.read()
+    except OSError:
+        return None, None
+    if not discover.program_worth_parsing(data):
+        return None, None
+    try:
+        text = decode(data)
+    except UnicodeDecodeError:
+        return None, None
+    source = cdktf_python if path.endswith(".py") else cdktf_typescript
+    return source.read(path, text, path), text
+
+
 def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> None:
     for caller, sources in calls.items():
         for source in sources:
@@ -114,6 +133,39 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
         storage.extend(facts.storage)
         calls.setdefault(file.module_dir, []).extend(facts.module_sources)
         problems.setdefault(file.module_dir, []).extend(facts.problems)
+    synthesized_apps = {
+        app
+        for app in found.cdktf_apps
+        if any(f.synthesized and f.path.startswith(f"{app}/") for f in found.config_files)
+    }
+    program_apps: set[str] = set()
+    programs_read = 0
+    for path in found.program_files:
+        facts, text = _read_program(path)
+        if facts is None:
+            continue
+        programs_read += 1
+        if not (facts.backends or facts.problems):
+            continue
+        texts[path] = text or ""
+        for backend in facts.backends:
+            module = modules.setdefault(
+                backend.module_dir, Module(dir=backend.module_dir, is_cdktf=True)
+            )
+            module.files.append(path)
+            module.backends.append(backend)
+            program_apps.update(
+                app for app in found.cdktf_apps if path.startswith(f"{app}/") or app == "."
+            )
+        for problem in facts.problems:
+            problems.setdefault(os.path.dirname(path) or ".", []).append(problem)
+    # Synthesized output of an app whose program was read says the same again: the program is
+    # what must change, so only it is reported.
+    for app in program_apps & synthesized_apps:
+        prefix = "cdktf.out/" if app == "." else f"{app}/cdktf.out/"
+        for module in modules.values():
+            if module.dir.startswith(prefix):
+                module.backends.clear()
     for path, message in found.problems:
         problems.setdefault(os.path.dirname(path) or ".", []).append(
             ParseProblem(Span(path, 1, 1, 1, 1), message)
@@ -171,4 +223,4 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
                 findings.append(finding)
     findings = list(suppress.unsuppressed(findings, texts))
     findings.sort(key=lambda f: (f.path, f.span.start_line, f.span.start_column, f.rule))
-    return ScanResult(findings, len(found.config_files), modules, texts, storage)
+    return ScanResult(findings, len(found.config_files) + programs_read, modules, texts, storage)

@@ -6,7 +6,7 @@ can show it as a suggestion, from the same object.
 
 from __future__ import annotations
 
-from backend_guard.fixes import hcl, tfjson
+from backend_guard.fixes import cdktf_python, cdktf_typescript, hcl, tfjson
 from backend_guard.model import BackendConfig, Engine, Fix, Origin, Syntax
 
 
@@ -18,4 +18,8 @@ def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix 
         return hcl.local_backend_fix(backend, text, engine)
     if backend.syntax is Syntax.JSON:
         return tfjson.local_backend_fix(backend, text)
+    if backend.syntax is Syntax.TYPESCRIPT:
+        return cdktf_typescript.local_backend_fix(backend, text)
+    if backend.syntax is Syntax.PYTHON:
+        return cdktf_python.local_backend_fix(backend, text)
     return None

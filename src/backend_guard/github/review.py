@@ -23,7 +23,9 @@ from backend_guard.model import Finding, Fix, Severity
 from backend_guard.report.escaping import code_fence, inline_code, markdown_text
 
 MAX_INLINE_COMMENTS = 30  # like reviewdog: past this, findings go to the review body
-MARKER = re.compile(r"<!-- backend-guard:v1 key=(?P<key>[0-9a-f]{16}) digest=(?P<digest>[0-9a-f]{16}) -->")
+MARKER = re.compile(
+    r"<!-- backend-guard:v1 key=(?P<key>[0-9a-f]{16}) digest=(?P<digest>[0-9a-f]{16}) -->"
+)
 _DOCS = "https://github.com/backend-guard/backend-guard/blob/main/docs/rules.md"
 
 
@@ -58,7 +60,12 @@ class Comment:
 
     def as_api(self) -> dict[str, object]:
         """A `comments[]` item of "create a review for a pull request"."""
-        item: dict[str, object] = {"path": self.path, "body": self.body, "line": self.line, "side": "RIGHT"}
+        item: dict[str, object] = {
+            "path": self.path,
+            "body": self.body,
+            "line": self.line,
+            "side": "RIGHT",
+        }
         if self.start_line < self.line:
             item["start_line"] = self.start_line
             item["start_side"] = "RIGHT"
@@ -74,7 +81,9 @@ class Review:
 def group_findings(findings: Sequence[Finding]) -> list[Group]:
     by_fix: dict[object, list[Finding]] = {}
     for finding in findings:
-        identity: object = finding.fix if finding.fix is not None else (finding.path, finding.span, finding.rule)
+        identity: object = (
+            finding.fix if finding.fix is not None else (finding.path, finding.span, finding.rule)
+        )
         by_fix.setdefault(identity, []).append(finding)
     groups = []
     for members in by_fix.values():
@@ -120,7 +129,10 @@ def _fenced_diff(group: Group, text: str) -> str:
     new = apply_edits(text, [e for e in group.fix.edits if e.path == group.path])
     diff = "".join(
         difflib.unified_diff(
-            text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{group.path}", f"b/{group.path}"
+            text.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            f"a/{group.path}",
+            f"b/{group.path}",
         )
     )
     return code_fence(diff, "diff")
@@ -146,7 +158,9 @@ def render(group: Group, text: str | None, *, in_diff: bool, suggestions: bool) 
             sections.append(f"Fix: {description}\n\n{code_fence(suggestion, 'suggestion')}")
         else:
             command = inline_code(f"backend-guard fix {group.path}")
-            sections.append(f"Fix ({description}), or run {command}:\n\n{_fenced_diff(group, text)}")
+            sections.append(
+                f"Fix ({description}), or run {command}:\n\n{_fenced_diff(group, text)}"
+            )
     body = "\n\n".join(sections)
     return f"<!-- backend-guard:v1 key={group.key} digest={_digest(body)} -->\n{body}"
 
@@ -163,7 +177,9 @@ def compose(
     for group in group_findings(findings):
         text = texts.get(group.path)
         in_diff = diff.can_comment(group.path, group.start_line, group.end_line)
-        if not in_diff and diff.can_comment(group.path, group.findings[0].span.start_line, group.findings[0].span.end_line):
+        if not in_diff and diff.can_comment(
+            group.path, group.findings[0].span.start_line, group.findings[0].span.end_line
+        ):
             # the fix reaches beyond the diff: comment on the finding's lines, show a fenced diff
             first = group.findings[0].span
             group = Group(group.findings, group.fix, group.path, first.start_line, first.end_line)
@@ -175,7 +191,14 @@ def compose(
         assert marker is not None
         if in_diff and len(review.comments) < max_comments:
             review.comments.append(
-                Comment(group.path, group.start_line, group.end_line, body, marker["key"], marker["digest"])
+                Comment(
+                    group.path,
+                    group.start_line,
+                    group.end_line,
+                    body,
+                    marker["key"],
+                    marker["digest"],
+                )
             )
         else:
             review.outside.append((group, body))

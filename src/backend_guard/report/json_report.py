@@ -43,7 +43,10 @@ def _fix(fix: Fix | None) -> dict[str, object] | None:
     }
 
 
-def document(findings: Sequence[Finding], *, files_scanned: int, root_modules: int) -> dict:
+def document(
+    findings: Sequence[Finding], *, files_scanned: int, root_modules: int
+) -> dict[str, object]:
+    """The report as plain data, findings in the order given."""
     counts = {severity: 0 for severity in Severity}
     for finding in findings:
         counts[finding.severity] += 1
@@ -74,5 +77,6 @@ def document(findings: Sequence[Finding], *, files_scanned: int, root_modules: i
 
 
 def render(findings: Sequence[Finding], *, files_scanned: int, root_modules: int) -> str:
+    """The report as indented JSON (UTF-8 text, not ASCII-escaped) with a final newline."""
     data = document(findings, files_scanned=files_scanned, root_modules=root_modules)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,119 +1,222 @@
 """The job summary and the review body, in Markdown, within GitHub's size limits.
 
-Everything that comes from the scanned repository goes through `escaping`. The job summary may
-hold at most 1 MiB per step and a review body 65,536 characters; past a budget below those, rows
-are left out and a line says how many.
+Everything that comes from the scanned repository goes through `escaping`. GitHub refuses a step
+summary over 1 MiB and a review body over 65,536 characters; past a budget below those, rows and
+sections are left out and a line says how many.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Protocol
 
-from backend_guard.model import Finding, Severity
-from backend_guard.report.escaping import code_fence, inline_code, markdown_text
+from backend_guard.model import Edit, Finding, Fix, Severity
+from backend_guard.report.escaping import code_fence, html_text, inline_code, markdown_text
+from backend_guard.report.text import summary_line
 from backend_guard.report.workflow_commands import SHOWN_PER_STEP
 
-SUMMARY_BUDGET = 1_000_000  # bytes; GitHub refuses a step summary over 1 MiB
-REVIEW_BUDGET = 60_000  # characters; GitHub's limit for a review body is 65,536
-_ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+SUMMARY_BUDGET = 1_000_000  # bytes of UTF-8; GitHub refuses a step summary over 1 MiB
+REVIEW_BUDGET = 60_000  # characters; GitHub's limit is 65,536, and publishing adds a marker
+_TAIL_RESERVE = 1_000  # room kept for the closing lines that say what was left out
+_NOTE_LIMIT = 2_000  # characters of one note; notes may quote GitHub API messages
+_CODE_SPAN = re.compile(r"`([^`\r\n]+)`")
+_LANGUAGE = {
+    ".tf": "hcl",
+    ".tofu": "hcl",
+    ".hcl": "hcl",
+    ".json": "json",
+    ".ts": "typescript",
+    ".py": "python",
+}
 
 
-def _counts(findings: Sequence[Finding]) -> dict[Severity, int]:
-    counts = {severity: 0 for severity in Severity}
-    for finding in findings:
-        counts[finding.severity] += 1
-    return counts
+class _Group(Protocol):
+    findings: tuple[Finding, ...]
+    path: str
+    start_line: int
 
 
-def _verdict(findings: Sequence[Finding], files_scanned: int, root_modules: int) -> str:
-    counts = _counts(findings)
-    if not findings:
-        return f"No undeployable state backend in {root_modules} root module(s) ({files_scanned} files scanned)."
-    parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
-    return f"{', '.join(parts)} in {root_modules} root module(s) ({files_scanned} files scanned)."
+class PlannedReview(Protocol):
+    """What `backend_guard.github.review.compose` returns, as far as the review body needs it."""
+
+    @property
+    def comments(self) -> Sequence[object]: ...
+
+    @property
+    def outside(self) -> Sequence[tuple[_Group, str]]: ...
+
+
+def _by_importance(findings: Sequence[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: -f.severity.rank)
+
+
+def _table_code(text: str) -> str:
+    """Monospace text for a table cell: a Markdown code span would let a `|` split the row."""
+    return f"<code>{markdown_text(text)}</code>"
+
+
+def _prose(text: str) -> str:
+    """A message or note on one line, safe in a table cell: its `code` spans shown as code (as
+    messages write names and values), everything escaped."""
+    parts = _CODE_SPAN.split(text)  # even indices are prose, odd ones the insides of code spans
+    return "".join(
+        _table_code(part) if index % 2 else markdown_text(part) for index, part in enumerate(parts)
+    )
+
+
+def _note(text: str) -> str:
+    return _prose(text if len(text) <= _NOTE_LIMIT else text[:_NOTE_LIMIT] + "…")
 
 
 def _row(finding: Finding) -> str:
-    location = inline_code(f"{finding.path}:{finding.span.start_line}")
+    location = _table_code(f"{finding.path}:{finding.span.start_line}")
     return (
-        f"| {_ICON[finding.severity]} | {finding.rule} {inline_code(finding.name)} | {location} "
-        f"| {markdown_text(finding.message)} |"
+        f"| {finding.severity.value} | {finding.rule} {_table_code(finding.name)} | {location} "
+        f"| {_prose(finding.message)} |"
     )
 
 
-def _fix_details(finding: Finding) -> str:
-    assert finding.fix is not None
-    edits = "\n".join(
-        f"{edit.path}:{edit.start_line}:{edit.start_column}-{edit.end_line}:{edit.end_column}\n"
-        + edit.text
-        for edit in finding.fix.edits
+def _language(path: str) -> str:
+    suffix = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
+    return _LANGUAGE.get(suffix.lower(), "")
+
+
+def _edit(edit: Edit) -> str:
+    where = (
+        f"{inline_code(edit.path)} from {edit.start_line}:{edit.start_column} "
+        f"to {edit.end_line}:{edit.end_column}"
     )
-    return (
-        f"<details><summary>Fix for {inline_code(f'{finding.path}:{finding.span.start_line}')}: "
-        f"{markdown_text(finding.fix.description)}</summary>\n\n{code_fence(edits)}\n\n</details>"
+    if not edit.text:
+        return f"Delete {where}."
+    return f"Replace {where} with:\n\n{code_fence(edit.text, _language(edit.path))}"
+
+
+def _fix_details(fix: Fix, findings: Sequence[Finding]) -> str:
+    first = findings[0]
+    rules = ", ".join(dict.fromkeys(f.rule for f in findings))
+    summary = (
+        f"Fix for <code>{html_text(f'{first.path}:{first.span.start_line}')}</code> "
+        f"({html_text(rules)}): {html_text(fix.description)}"
     )
+    edits = "\n\n".join(_edit(edit) for edit in fix.edits)
+    return f"<details><summary>{summary}</summary>\n\n{edits}\n\n</details>"
+
+
+def _annotation_limits(findings: Sequence[Finding]) -> list[str]:
+    lines = []
+    for severity in (Severity.ERROR, Severity.WARNING):
+        count = sum(1 for f in findings if f.severity is severity)
+        if count > SHOWN_PER_STEP:
+            lines.append(
+                f"GitHub shows only the first {SHOWN_PER_STEP} {severity.value} annotations of "
+                f"a step; there are {count} in all."
+            )
+    return lines
 
 
 def render_summary(
-    findings: Sequence[Finding], *, files_scanned: int, root_modules: int, notes: Sequence[str] = ()
+    findings: Sequence[Finding],
+    *,
+    files_scanned: int,
+    root_modules: int,
+    notes: Sequence[str] = (),
 ) -> str:
-    lines = ["## backend-guard", "", _verdict(findings, files_scanned, root_modules), ""]
-    counts = _counts(findings)
-    for severity, kind in ((Severity.ERROR, "error"), (Severity.WARNING, "warning")):
-        if counts[severity] > SHOWN_PER_STEP:
-            lines.append(
-                f"GitHub shows the first {SHOWN_PER_STEP} {kind} annotations of a step; "
-                f"there are {counts[severity]} in all, listed below."
-            )
-    lines += [f"- {markdown_text(note)}" for note in notes]
-    if findings:
-        lines += ["", "| severity | rule | location | message |", "| --- | --- | --- | --- |"]
-    used = sum(len(line.encode()) + 1 for line in lines)
-    shown = 0
+    """The job summary: counts, a table of findings (errors first), their fixes, the notes.
+
+    It stays under `SUMMARY_BUDGET` bytes: when the findings do not fit, the table stops and a
+    line says how many were left out.
+    """
+    counts = summary_line(findings, files_scanned=files_scanned, root_modules=root_modules)
+    head = ["## backend-guard", "", counts[0].upper() + counts[1:] + "."]
+    limits = _annotation_limits(findings)
+    if limits:
+        head += ["", *limits]
+    if notes:
+        head += ["", *(f"- {_note(note)}" for note in notes)]
+    rows: list[str] = []
     details: list[str] = []
-    for finding in findings:
+    ordered = _by_importance(findings)
+    sharing: dict[Fix, list[Finding]] = {}
+    for finding in ordered:
+        if finding.fix is not None:
+            sharing.setdefault(finding.fix, []).append(finding)
+    if ordered:
+        rows += ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"]
+    used = sum(len(line.encode()) + 1 for line in head + rows) + _TAIL_RESERVE
+    shown = 0
+    for finding in ordered:
         row = _row(finding)
-        detail = _fix_details(finding) if finding.fix is not None else ""
-        cost = len(row.encode()) + len(detail.encode()) + 2
-        if used + cost + 200 > SUMMARY_BUDGET:
+        fix = finding.fix
+        # a fix shared by several findings (rules on one backend) is shown once, at its first
+        detail = _fix_details(fix, sharing[fix]) if fix and sharing[fix][0] is finding else ""
+        cost = len(row.encode()) + 1 + (len(detail.encode()) + 2 if detail else 0)
+        if used + cost > SUMMARY_BUDGET:
             break
-        lines.append(row)
+        rows.append(row)
         if detail:
             details.append(detail)
         used += cost
         shown += 1
-    if shown < len(findings):
+    lines = [*head, "", *rows] if rows else head
+    if shown < len(ordered):
         lines += [
             "",
-            f"{len(findings) - shown} more findings are not shown here (size limit); run `backend-guard check` for all of them.",
+            f"{len(ordered) - shown} more findings are not shown here (size limit); "
+            "`backend-guard check` lists them all.",
         ]
     if details:
-        lines += ["", "### Fixes", "", *details]
+        lines += ["", "### Fixes", "", "\n\n".join(details)]
     return "\n".join(lines) + "\n"
 
 
-def render_review_body(planned, *, files_scanned: int) -> str:
-    """The body of the review `github.review.compose` planned: verdict, then what is not inline."""
-    lines = ["**backend-guard**", ""]
+def _place(group: _Group) -> str:
+    return f"{group.path}:{group.start_line}"
+
+
+def render_review_body(planned: PlannedReview, *, files_scanned: int) -> str:
+    """The body of the review `github.review.compose` planned: a verdict, counts, then each group
+    of findings that has no inline comment (outside the diff or past the comment cap).
+
+    It stays under `REVIEW_BUDGET` characters: a section that does not fit is left out (smaller
+    ones after it may still fit), and a closing line names what was left out.
+    """
     inline = len(planned.comments)
-    outside = planned.outside
-    lines.append(
-        f"{inline} inline comment(s); {len(outside)} finding group(s) outside the diff or past the "
-        f"comment cap ({files_scanned} files scanned)."
+    outside = list(planned.outside)
+    findings = sum(len(group.findings) for group, _ in outside)
+    if not inline and not outside:
+        verdict = "**backend-guard** finds no undeployable state backend."
+    else:
+        verdict = (
+            f"**backend-guard** finds state backends that cannot be deployed as written: "
+            f"{inline + len(outside)} place(s) to fix."
+        )
+    counts = (
+        f"{inline} with an inline comment; {len(outside)} below ({findings} finding(s)) because "
+        f"their lines are outside the diff or past the comment cap. {files_scanned} files scanned."
     )
-    used = sum(len(line) + 1 for line in lines)
-    shown = 0
+    lines = [verdict, "", counts]
+    used = sum(len(line) + 1 for line in lines) + _TAIL_RESERVE
+    left_out: list[_Group] = []
     for group, section in outside:
-        heading = f"#### {inline_code(f'{group.path}:{group.start_line}')}"
-        cost = len(heading) + len(section) + 4
-        if used + cost + 200 > REVIEW_BUDGET:
-            break
+        heading = f"#### {inline_code(_place(group))}"
+        cost = len(heading) + len(section) + 6
+        if used + cost > REVIEW_BUDGET:
+            left_out.append(group)
+            continue
         lines += ["", heading, "", section]
         used += cost
-        shown += 1
-    if shown < len(outside):
+    if left_out:
+        named: list[str] = []
+        for group in left_out:
+            name = inline_code(_place(group))
+            if sum(len(n) + 2 for n in named) + len(name) > _TAIL_RESERVE // 2:
+                break
+            named.append(name)
+        more = f" and {len(left_out) - len(named)} more" if len(left_out) > len(named) else ""
         lines += [
             "",
-            f"{len(outside) - shown} more are not shown here (size limit); see the job summary.",
+            f"{len(left_out)} more not shown here (size limit): {', '.join(named)}{more}; "
+            "the job summary lists every finding.",
         ]
     return "\n".join(lines) + "\n"

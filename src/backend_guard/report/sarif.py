@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from backend_guard import __version__
@@ -21,7 +22,21 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "
 
 
 def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/")
+    """A URI reference for `path`: relative ones with `/` and percent-encoding, absolute ones as
+    `file:` URIs (a `:` or `%` in a name cannot be read as a scheme or an escape)."""
+    posix = PurePosixPath(path.replace("\\", "/"))
+    if posix.is_absolute():
+        return posix.as_uri()
+    return quote(posix.as_posix(), safe="/")
+
+
+def _full_description(rule: Rule) -> dict[str, str]:
+    """The docstring's second paragraph (what the rule flags) on one line, else its summary."""
+    paragraphs = [p for p in rule.doc.split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return {"text": rule.summary}
+    markdown = " ".join(paragraphs[1].split())
+    return {"text": markdown.replace("**", ""), "markdown": markdown}
 
 
 def _rule(rule: Rule) -> dict[str, object]:
@@ -29,7 +44,7 @@ def _rule(rule: Rule) -> dict[str, object]:
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.summary},
+        "fullDescription": _full_description(rule),
         "help": {"text": rule.doc, "markdown": rule.doc},
         "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
@@ -37,7 +52,7 @@ def _rule(rule: Rule) -> dict[str, object]:
     }
 
 
-def _region(start_line: int, start_column: int, end_line: int, end_column: int) -> dict:
+def _region(start_line: int, start_column: int, end_line: int, end_column: int) -> dict[str, int]:
     return {
         "startLine": start_line,
         "startColumn": start_column,
@@ -46,7 +61,24 @@ def _region(start_line: int, start_column: int, end_line: int, end_column: int) 
     }
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
+def _fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """One per finding, from its logical place and never its lines, so an alert survives moves.
+
+    Findings of one rule on one backend share a key; the n-th of them gets `:n` (like GitHub's own
+    `primaryLocationLineHash`), so code scanning keeps them apart. A finding without a key falls
+    back to rule, path and message.
+    """
+    seen: dict[str, int] = {}
+    prints = []
+    for finding in findings:
+        place = finding.key or f"{finding.rule}|{finding.path}|{finding.message}"
+        digest = hashlib.sha256(place.encode()).hexdigest()[:32]
+        seen[digest] = seen.get(digest, 0) + 1
+        prints.append(f"{digest}:{seen[digest]}")
+    return prints
+
+
+def _result(finding: Finding, index: dict[str, int], fingerprint: str) -> dict[str, object]:
     span = finding.span
     result: dict[str, object] = {
         "ruleId": finding.rule,
@@ -62,14 +94,12 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
                 }
             }
         ],
-        "partialFingerprints": {
-            "backendGuard/v1": hashlib.sha256(finding.key.encode()).hexdigest()[:32]
-        },
+        "partialFingerprints": {"backendGuard/v1": fingerprint},
     }
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
     if finding.fix is not None:
-        by_path: dict[str, list[dict]] = {}
+        by_path: dict[str, list[dict[str, object]]] = {}
         for edit in finding.fix.edits:
             by_path.setdefault(edit.path, []).append(
                 {
@@ -92,6 +122,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, object]:
 
 
 def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+    """A SARIF 2.1.0 log of one run: every rule in `rules`, one result per finding, in order."""
     index = {rule.id: position for position, rule in enumerate(rules)}
     log = {
         "$schema": SCHEMA,
@@ -106,7 +137,10 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
-                "results": [_result(finding, index) for finding in findings],
+                "results": [
+                    _result(finding, index, fingerprint)
+                    for finding, fingerprint in zip(findings, _fingerprints(findings), strict=True)
+                ],
                 "columnKind": "unicodeCodePoints",
             }
         ],

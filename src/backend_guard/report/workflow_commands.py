@@ -17,14 +17,17 @@ SHOWN_PER_STEP = 10  # per kind, by GitHub
 
 
 def escape_data(text: str) -> str:
+    """`text` as the data of a command: `%`, CR and LF percent-encoded, so it stays on one line."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
+    """`text` as a property value: also `:` and `,`, which would end the value or the properties."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(finding: Finding) -> str:
+    """One `::error|warning|notice file=...::message` line; columns only for a one-line span."""
     span = finding.span
     properties = {
         "file": finding.path,

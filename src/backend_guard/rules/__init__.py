@@ -26,6 +26,8 @@ _MODULES = (
     "engine_version_argument",
     "deprecated_backend_argument",
     "child_module_backend",
+    "cdktf_backend_override",
+    "cdktf_state_props",
 )
 
 DOCS_URL = "https://github.com/backend-guard/backend-guard/blob/main/docs/rules.md"

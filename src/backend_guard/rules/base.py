@@ -80,15 +80,17 @@ def finding(
     *,
     fix: Fix | None = None,
     severity: Severity | None = None,
+    detail: str = "",
 ) -> Finding:
-    """A finding of `rule` on a whole backend block, or at a span."""
+    """A finding of `rule` on a whole backend block, or at a span; `detail` tells findings of
+    one rule in one file apart in the key, which never holds line numbers."""
     if isinstance(backend_or_span, BackendConfig):
         backend = backend_or_span
         span = backend.span
         key = f"{backend.module_dir}|{backend.stack or ''}|{backend.label}|{rule.id}"
     else:
         span = backend_or_span
-        key = f"{span.path}|{rule.id}"
+        key = f"{span.path}|{rule.id}|{detail}"
     return Finding(
         rule=rule.id,
         name=rule.name,

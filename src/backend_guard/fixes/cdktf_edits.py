@@ -1,0 +1,88 @@
+"""Edits to CDKTF program files, shared by the TypeScript and Python fixes."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from backend_guard.fixes.text_positions import line_starts
+from backend_guard.model import Edit
+from backend_guard.sources.cdktf_common import ParsedSource
+
+
+class Edits:
+    """Edits of one program file, collected as character offsets, returned as line/columns."""
+
+    def __init__(self, program: ParsedSource) -> None:
+        self.program = program
+        self.text = program.text
+        self.items: list[tuple[int, int, str]] = []
+
+    def replace(self, node: Node, replacement: str) -> None:
+        p = self.program
+        self.items.append((p.offset(node.start_byte), p.offset(node.end_byte), replacement))
+
+    def replace_range(self, first: Node, last: Node, replacement: str) -> None:
+        p = self.program
+        self.items.append((p.offset(first.start_byte), p.offset(last.end_byte), replacement))
+
+    def remove_statement(self, node: Node, *, comment_above: bool = False) -> None:
+        """Remove the statement holding `node`: its whole lines when it stands alone on them."""
+        statement = node
+        while statement.parent is not None and statement.type not in (
+            "expression_statement",
+            "lexical_declaration",
+            "variable_declaration",
+        ):  # the same names in the TypeScript and Python grammars
+            statement = statement.parent
+        p = self.program
+        start, end = p.offset(statement.start_byte), p.offset(statement.end_byte)
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end + 1
+        if not self.text[line_start:start].strip() and not self.text[end:line_end].strip():
+            start = _with_comment_above(self.text, line_start) if comment_above else line_start
+            end = line_end
+        if not any(s <= start < e or start <= s < end for s, e, _ in self.items):
+            self.items.append((start, end, ""))
+
+    def result(self, path: str) -> tuple[Edit, ...]:
+        starts = line_starts(self.text)
+
+        def position(offset: int) -> tuple[int, int]:
+            line = _line_index(starts, offset)
+            return line + 1, offset - starts[line] + 1
+
+        edits = []
+        for start, end, replacement in sorted(self.items):
+            (line, column), (end_line, end_column) = position(start), position(end)
+            edits.append(Edit(path, line, column, end_line, end_column, replacement))
+        return tuple(edits)
+
+
+def _line_index(starts: list[int], offset: int) -> int:
+    low, high = 0, len(starts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def indent_at(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    line = text[line_start:offset]
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _with_comment_above(text: str, line_start: int) -> int:
+    """Where a removed statement's lines begin, with the comment lines directly above it, which
+    describe what goes away."""
+    while line_start > 0:
+        previous = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[previous:line_start].strip()
+        if not (line.startswith("//") or line.startswith("#")):
+            break
+        line_start = previous
+    return line_start

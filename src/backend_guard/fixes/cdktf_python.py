@@ -1,0 +1,130 @@
+"""The local-backend fix for a CDKTF Python stack, as edits.
+
+`S3Backend(self, bucket=..., ...)` becomes `LocalBackend(self, path=...)`, with a path per
+environment (`f"terraform.{environment_suffix}.tfstate"`) when such a name is in scope; the
+stack's backend overrides go, and so do names assigned only to feed the old backend; `from cdktf
+import ...` gains `LocalBackend` and loses the old class when nothing else uses it.
+"""
+
+from __future__ import annotations
+
+from backend_guard.fixes.cdktf_edits import Edits, indent_at
+from backend_guard.model import BackendConfig, Fix
+from backend_guard.sources.cdktf_common import Construct, environment_binding, walk
+from backend_guard.sources.cdktf_python import Program
+
+LOCAL = "LocalBackend"
+
+
+def local_backend_fix(backend: BackendConfig, text: str) -> Fix | None:
+    program = Program(backend.path, text)
+    construct = next(
+        (c for c in program.constructs() if program.span(c.node) == backend.span), None
+    )
+    if construct is None or (construct.class_name in ("", LOCAL) and not construct.overrides):
+        return None
+    edits = Edits(program)
+    replaced = construct.class_name not in ("", LOCAL)
+    if replaced:
+        edits.replace(construct.node, _construct_text(program, construct))
+    for call, *_ in construct.overrides:
+        edits.remove_statement(call, comment_above=True)
+    bindings = program.dedicated_bindings(construct)
+    for _, statement, _ in bindings:
+        edits.remove_statement(statement)
+    if replaced and construct.namespace is None:
+        _update_import(program, construct, edits)
+    if not replaced:
+        description = "remove the backend override, which would add a second backend"
+    else:
+        names = [name for name, _, _ in bindings]
+        removed = f", removes {', '.join(names)}" if names else ""
+        overrides = ", drops the backend override" if construct.overrides else ""
+        description = f"use {LOCAL} instead of {construct.class_name}{overrides}{removed}"
+    return Fix(description=description, edits=edits.result(backend.path))
+
+
+def _local_class(program: Program, construct: Construct) -> str:
+    if construct.namespace:
+        return f"{construct.namespace}.{LOCAL}"
+    return next((name for name, cls in program.classes.items() if cls == LOCAL), LOCAL)
+
+
+def _construct_text(program: Program, construct: Construct) -> str:
+    arguments = construct.props
+    positional = [
+        a
+        for a in (arguments.named_children if arguments else [])
+        if a.type not in ("keyword_argument", "comment")
+    ]
+    scope = program.node_text(positional[0]) if positional else "self"
+    environment = environment_binding(program.names_in_scope(construct.node))
+    quote = '"' if program.text.count('"') >= program.text.count("'") else "'"
+    if environment:
+        path = f"f{quote}terraform.{{{environment}}}.tfstate{quote}"
+    else:
+        path = f"{quote}terraform.tfstate{quote}"
+    local = _local_class(program, construct)
+    if arguments is None or arguments.start_point[0] == arguments.end_point[0]:
+        return f"{local}({scope}, path={path})"
+    text = program.text
+    first = arguments.named_children[0]
+    inner = indent_at(text, program.offset(first.start_byte))
+    closing = indent_at(text, program.offset(arguments.end_byte) - 1)
+    body = program.node_text(arguments)
+    trailing = "," if body[:-1].rstrip().endswith(",") else ""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return (
+        f"{local}({newline}{inner}{scope},{newline}{inner}path={path}{trailing}{newline}{closing})"
+    )
+
+
+def _update_import(program: Program, construct: Construct, edits: Edits) -> None:
+    statement = next(
+        (
+            s
+            for s in program.root.children
+            if s.type == "import_from_statement"
+            and (module := s.child_by_field_name("module_name")) is not None
+            and program.node_text(module) == "cdktf"
+        ),
+        None,
+    )
+    if statement is None:
+        return
+    names = statement.children_by_field_name("name")
+    old_local = next((n for n, cls in program.classes.items() if cls == construct.class_name), None)
+    keep = []
+    for name in names:
+        alias = name.child_by_field_name("alias") if name.type == "aliased_import" else name
+        local = program.node_text(alias) if alias is not None else ""
+        if local == old_local and not _used_elsewhere(program, local, construct):
+            continue
+        keep.append(program.node_text(name))
+    if LOCAL not in program.classes:
+        sorted_before = [k.lower() for k in keep] == sorted(k.lower() for k in keep)
+        keep.append(LOCAL)
+        if sorted_before:
+            keep.sort(key=str.lower)
+    first, last = names[0], names[-1]
+    original = program.text[program.offset(first.start_byte) : program.offset(last.end_byte)]
+    if "\n" in original:
+        indent = indent_at(program.text, program.offset(first.start_byte))
+        newline = "\r\n" if "\r\n" in original else "\n"
+        replacement = f",{newline}{indent}".join(keep)
+    else:
+        replacement = ", ".join(keep)
+    if replacement != original:
+        edits.replace_range(first, last, replacement)
+
+
+def _used_elsewhere(program: Program, name: str, construct: Construct) -> bool:
+    for node in walk(program.root):
+        if node.type != "identifier" or program.node_text(node) != name:
+            continue
+        if node.parent is not None and node.parent.type in ("aliased_import", "dotted_name"):
+            continue
+        if construct.node.start_byte <= node.start_byte < construct.node.end_byte:
+            continue
+        return True
+    return False

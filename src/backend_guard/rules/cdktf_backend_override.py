@@ -1,0 +1,65 @@
+"""A CDKTF escape hatch that writes into the stack's backend: `addOverride('terraform.backend...')`.
+
+**What it flags.** `this.addOverride('terraform.backend.<type>.<argument>', value)` in TypeScript
+(`self.add_override(...)` in Python), or `addOverride` on the backend construct itself. As an
+error when the override names another backend type than the stack's construct (a `LocalBackend`
+with an `s3` override); as a warning when it adds to the stack's own backend, which it ties to that
+type.
+
+**Why it blocks deployment.** Synth merges the override into `terraform.backend` of the
+synthesized `cdk.tf.json`. Next to another backend type it makes a second backend key, and
+`terraform init` fails ("Duplicate 'backend' configuration block"); synth itself says nothing.
+The seed case: after `S3Backend` was switched to `LocalBackend`, the leftover
+`addOverride('terraform.backend.s3.use_lockfile', true)` still made an `s3` backend.
+
+**Fails:**
+
+```typescript
+new LocalBackend(this, { path: 'terraform.tfstate' });
+this.addOverride('terraform.backend.s3.use_lockfile', true);
+```
+
+**Passes:** a backend construct without backend overrides; `addOverride` on resources.
+
+**Fix.** The override statement is removed (and, with a remote backend, the construct becomes a
+`LocalBackend` as for `external-state-storage`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from backend_guard.model import Finding, Module, Origin, Severity
+from backend_guard.rules import base
+
+META = base.Meta("BG201", "backend-override", Severity.WARNING)
+
+
+def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
+    for backend in context.effective_backends(module):
+        for override in backend.overrides:
+            names_other_type = backend.attribute(override.name) is not override
+            alone = backend.origin is Origin.ESCAPE_HATCH
+            if names_other_type and not alone:
+                message = (
+                    f"this override adds a second backend next to the stack's {backend.label}; "
+                    "the synthesized configuration then has two backend keys and `terraform "
+                    "init` fails (\"Duplicate 'backend' configuration block\")."
+                )
+                severity = Severity.ERROR
+            else:
+                message = (
+                    f"this override sets `{override.name}` of {backend.label} behind the "
+                    "construct's back; switching the construct to another backend (such as "
+                    "LocalBackend) would leave it behind as a second backend, which `terraform "
+                    "init` refuses (\"Duplicate 'backend' configuration block\")."
+                )
+                severity = None
+            yield base.finding(
+                META,
+                override.span,
+                message,
+                fix=context.local_fix(backend),
+                severity=severity,
+                detail=f"{backend.stack}|{override.name}",
+            )

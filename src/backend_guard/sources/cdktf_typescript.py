@@ -1,0 +1,432 @@
+"""CDKTF TypeScript (and JavaScript) programs to `BackendConfig` facts, with tree-sitter.
+
+Nothing is run: the backend constructs of the `cdktf` package, however imported
+(`import { S3Backend as S3 } from 'cdktf'`, `import * as cdktf from 'cdktf'`), are found in the
+syntax tree, and their property values are resolved as far as reading allows: literals, template
+strings, `const` bindings in scope, `props?.x || 'default'`, `props?.x ?? 'default'`,
+`process.env.X || 'default'` and default parameter values. `this.addOverride('terraform.backend.
+<type>.<arg>', value)` adds to the stack's backend. Bindings that exist only to feed the backend
+(`const stateBucket = props?.stateBucket || '...'`) are recorded, so the fix can remove them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser
+
+from backend_guard.model import (
+    Attribute,
+    BackendConfig,
+    BackendKind,
+    FileFacts,
+    Origin,
+    ParseProblem,
+    Syntax,
+    Value,
+)
+from backend_guard.sources.cdktf_common import (
+    BACKEND_CLASSES,
+    OVERRIDE_PATH,
+    Construct,
+    ParsedSource,
+    Resolved,
+    argument_name,
+    program_value,
+    walk,
+)
+
+_LITERAL_NODES = frozenset({"string", "number", "true", "false", "null"})
+_WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression"}
+)
+_MAX_DEPTH = 20  # bindings resolved through bindings: enough for real code, bounded for hostile
+
+
+@cache
+def _parser(tsx: bool) -> Parser:
+    language = (
+        tree_sitter_typescript.language_tsx()
+        if tsx
+        else tree_sitter_typescript.language_typescript()
+    )
+    return Parser(Language(language))
+
+
+class Program(ParsedSource):
+    """One parsed TypeScript file and what it imports from `cdktf`."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text, _parser(path.endswith((".tsx", ".jsx"))))
+        for statement in self.root.children:
+            if statement.type == "import_statement":
+                self._read_import(statement)
+
+    # -- imports and constructs ---------------------------------------------------------------
+
+    def _read_import(self, statement: Node) -> None:
+        source = statement.child_by_field_name("source")
+        if source is None or self.node_text(source).strip("'\"`") != "cdktf":
+            return
+        for node in walk(statement):
+            if node.type == "import_specifier":
+                name = node.child_by_field_name("name")
+                alias = node.child_by_field_name("alias")
+                if name is not None and self.node_text(name) in BACKEND_CLASSES:
+                    local = alias if alias is not None else name
+                    self.classes[self.node_text(local)] = self.node_text(name)
+            elif node.type == "namespace_import":
+                for child in node.named_children:
+                    if child.type == "identifier":
+                        self.namespaces.add(self.node_text(child))
+
+    @property
+    def imports_cdktf(self) -> bool:
+        return bool(self.classes or self.namespaces) or b"cdktf" in self.data
+
+    def constructs(self) -> list[Construct]:
+        found: list[Construct] = []
+        bound: dict[str, Construct] = {}
+        for node in walk(self.root):
+            if node.type == "new_expression":
+                construct = self._construct(node)
+                if construct is not None:
+                    found.append(construct)
+                    declarator = node.parent
+                    if declarator is not None and declarator.type == "variable_declarator":
+                        name = declarator.child_by_field_name("name")
+                        if name is not None:
+                            bound[self.node_text(name)] = construct
+        by_stack = {c.stack: c for c in found}
+        for node in walk(self.root):
+            if node.type == "call_expression":
+                self._override(node, by_stack, bound, found)
+        return found
+
+    def _construct(self, node: Node) -> Construct | None:
+        callee = node.child_by_field_name("constructor")
+        if callee is None:
+            return None
+        namespace = None
+        if callee.type == "identifier":
+            class_name = self.classes.get(self.node_text(callee))
+        elif callee.type == "member_expression":
+            obj, prop = callee.child_by_field_name("object"), callee.child_by_field_name("property")
+            if obj is None or prop is None or self.node_text(obj) not in self.namespaces:
+                return None
+            namespace = self.node_text(obj)
+            class_name = self.node_text(prop) if self.node_text(prop) in BACKEND_CLASSES else None
+        else:
+            return None
+        if class_name is None:
+            return None
+        arguments = node.child_by_field_name("arguments")
+        values = arguments.named_children if arguments is not None else []
+        props = values[1] if len(values) > 1 else None
+        if props is not None and props.type == "identifier":
+            props = self.binding(self.node_text(props), props)
+        if props is not None and props.type != "object":
+            props = None
+        return Construct(node, class_name, namespace, props, _stack_name(self, node))
+
+    def _override(
+        self,
+        node: Node,
+        by_stack: dict[str, Construct],
+        bound: dict[str, Construct],
+        found: list[Construct],
+    ) -> None:
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            return
+        prop = function.child_by_field_name("property")
+        target = function.child_by_field_name("object")
+        if prop is None or target is None or self.node_text(prop) != "addOverride":
+            return
+        arguments = node.child_by_field_name("arguments")
+        values = arguments.named_children if arguments is not None else []
+        if len(values) < 2 or values[0].type != "string":
+            return
+        path = self.node_text(values[0])[1:-1]
+        owner = bound.get(self.node_text(target))
+        if owner is not None:  # backend.addOverride('use_lockfile', true)
+            owner.overrides.append((node, BACKEND_CLASSES[owner.class_name][1], path, values[1]))
+            return
+        match = OVERRIDE_PATH.fullmatch(path)
+        if match is None or self.node_text(target) != "this":
+            return
+        stack = _stack_name(self, node)
+        owner = by_stack.get(stack)
+        if owner is None:  # an override alone: it makes a backend of its own at synth
+            owner = Construct(node, "", None, None, stack)
+            by_stack[stack] = owner
+            found.append(owner)
+        owner.overrides.append((node, match["type"], match["argument"], values[1]))
+
+    # -- values -------------------------------------------------------------------------------
+
+    def binding(self, name: str, at: Node) -> Node | None:
+        """The value a `const`/`let` binding or a parameter default gives `name` where `at` is."""
+        scope = at.parent
+        while scope is not None:
+            for child in scope.named_children:
+                if child.type in ("lexical_declaration", "variable_declaration"):
+                    for declarator in child.named_children:
+                        if declarator.type != "variable_declarator":
+                            continue
+                        key = declarator.child_by_field_name("name")
+                        if key is not None and self.node_text(key) == name:
+                            return declarator.child_by_field_name("value")
+                elif child.type == "formal_parameters":
+                    for parameter in child.named_children:
+                        pattern = parameter.child_by_field_name("pattern")
+                        if pattern is not None and self.node_text(pattern) == name:
+                            return parameter.child_by_field_name("value")
+            scope = scope.parent
+        return None
+
+    def resolve(self, node: Node, depth: int = 0) -> Resolved:
+        if depth > _MAX_DEPTH:
+            return Resolved()
+        kind = node.type
+        if kind in _WRAPPERS and node.named_children:
+            return self.resolve(node.named_children[0], depth + 1)
+        if kind == "string":
+            return Resolved(literal=_unquote(self.node_text(node)))
+        if kind == "number":
+            return Resolved(literal=_number(self.node_text(node)))
+        if kind in ("true", "false"):
+            return Resolved(literal=kind == "true")
+        if kind == "template_string":
+            return self._template(node, depth)
+        if kind == "identifier":
+            value = self.binding(self.node_text(node), node)
+            if value is None:
+                return Resolved()
+            resolved = self.resolve(value, depth + 1)
+            parameter = value.parent is not None and "parameter" in value.parent.type
+            if parameter and resolved.literal is not None:
+                return Resolved(
+                    resolved.literal,
+                    f"{_shown(resolved.literal)} (the default of parameter `{self.node_text(node)}`)",
+                )
+            return resolved
+        if kind == "member_expression":
+            text = self.node_text(node).replace("?.", ".")
+            return Resolved(props=(text,))
+        if kind == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if operator is None or left is None or right is None:
+                return Resolved()
+            if self.node_text(operator) in ("||", "??"):
+                first = self.resolve(left, depth + 1)
+                if first.literal is not None:
+                    return first
+                fallback = self.resolve(right, depth + 1)
+                if fallback.literal is None:
+                    return Resolved(props=first.props + fallback.props)
+                source = self.node_text(left)
+                return Resolved(
+                    fallback.literal,
+                    f"{_shown(fallback.literal)} (the default of `{source}`)",
+                    first.props + fallback.props,
+                )
+        return Resolved()
+
+    def _template(self, node: Node, depth: int) -> Resolved:
+        parts: list[str] = []
+        props: tuple[str, ...] = ()
+        known = True
+        for child in node.children:
+            if child.type == "template_substitution":
+                inner = (
+                    self.resolve(child.named_children[0], depth + 1)
+                    if child.named_children
+                    else Resolved()
+                )
+                props += inner.props
+                if inner.literal is None:
+                    known = False
+                else:
+                    parts.append(str(inner.literal))
+            elif child.type == "string_fragment":
+                parts.append(self.node_text(child))
+        return Resolved("".join(parts) if known else None, props=props)
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def attributes(self, construct: Construct) -> list[Attribute]:
+        result: list[Attribute] = []
+        if construct.props is None:
+            return result
+        for pair in construct.props.named_children:
+            if pair.type == "pair":
+                key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                if key is None or value is None:
+                    continue
+                name = argument_name(_unquote(self.node_text(key)))
+            elif pair.type == "shorthand_property_identifier":
+                key = value = pair
+                name = argument_name(self.node_text(pair))
+            else:
+                continue
+            result.append(Attribute(name, self.value(value), self.span(pair)))
+        return result
+
+    def value(self, node: Node) -> Value:
+        literal = node.type in _LITERAL_NODES or (
+            node.type == "template_string"
+            and not any(c.type == "template_substitution" for c in node.children)
+        )
+        return program_value(self.node_text(node), self.resolve(node), literal_syntax=literal)
+
+    def dedicated_bindings(self, construct: Construct) -> list[tuple[str, Node, Node]]:
+        """(name, declaration, value) of `const`s used only inside the construct and overrides."""
+        inside = [construct.node] if construct.class_name else []
+        inside += [call for call, *_ in construct.overrides]
+        names = {
+            self.node_text(n): n
+            for region in inside
+            for n in walk(region)
+            if n.type in ("identifier", "shorthand_property_identifier")
+        }
+        result = []
+        for name, use in names.items():
+            declaration = self._declaration(name, use)
+            if declaration is None:
+                continue
+            declarator = declaration.named_children[0]
+            uses = [
+                n
+                for n in walk(self.root)
+                if n.type in ("identifier", "shorthand_property_identifier")
+                and self.node_text(n) == name
+                and n != declarator.child_by_field_name("name")
+            ]
+            if uses and all(any(_within(n, region) for region in inside) for n in uses):
+                value = declarator.child_by_field_name("value")
+                if value is not None:
+                    result.append((name, declaration, value))
+        return result
+
+    def _declaration(self, name: str, at: Node) -> Node | None:
+        scope = at.parent
+        while scope is not None:
+            for child in scope.named_children:
+                if child.type == "lexical_declaration" and len(child.named_children) == 1:
+                    key = child.named_children[0].child_by_field_name("name")
+                    if key is not None and self.node_text(key) == name:
+                        return child
+            scope = scope.parent
+        return None
+
+    def names_in_scope(self, at: Node) -> list[str]:
+        names: list[str] = []
+        scope = at.parent
+        while scope is not None:
+            for child in scope.named_children:
+                if child.type in ("lexical_declaration", "variable_declaration"):
+                    for declarator in child.named_children:
+                        key = declarator.child_by_field_name("name")
+                        if key is not None and child.start_byte < at.start_byte:
+                            names.append(self.node_text(key))
+                elif child.type == "formal_parameters":
+                    for parameter in child.named_children:
+                        pattern = parameter.child_by_field_name("pattern")
+                        if pattern is not None and pattern.type == "identifier":
+                            names.append(self.node_text(pattern))
+            scope = scope.parent
+        return names
+
+
+def _within(node: Node, region: Node) -> bool:
+    return region.start_byte <= node.start_byte and node.end_byte <= region.end_byte
+
+
+def _stack_name(program: Program, node: Node) -> str:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("class_declaration", "class"):
+            name = parent.child_by_field_name("name")
+            if name is not None:
+                return program.node_text(name)
+        parent = parent.parent
+    return "(top level)"
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"`":
+        return text[1:-1].replace("\\'", "'").replace('\\"', '"')
+    return text
+
+
+def _number(text: str) -> object:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+
+def _shown(value: object) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value).lower()
+
+
+def read(path: str, text: str, module_dir: str) -> FileFacts:
+    """The backends of the CDKTF stacks in one TypeScript file (none when it is not CDKTF code)."""
+    facts = FileFacts(path=path)
+    if "cdktf" not in text:
+        return facts
+    program = Program(path, text)
+    if program.root.has_error and not program.classes and not program.namespaces:
+        return facts
+    for construct in program.constructs():
+        facts.backends.append(backend_of(program, construct, module_dir))
+    error = program.first_error()
+    if error is not None and facts.backends:
+        facts.problems.append(
+            ParseProblem(
+                program.span(error), "has a syntax error; its backend may be read incompletely"
+            )
+        )
+    return facts
+
+
+def backend_of(program: Program, construct: Construct, module_dir: str) -> BackendConfig:
+    overrides = [
+        Attribute(argument_name(argument), program.value(value), program.span(call))
+        for call, _, argument, value in construct.overrides
+    ]
+    if construct.class_name:
+        kind, backend_type = BACKEND_CLASSES[construct.class_name]
+        origin = Origin.PROGRAM
+        callee = construct.node.child_by_field_name("constructor")
+        header = program.span(callee) if callee is not None else program.span(construct.node)
+    else:
+        kind, backend_type = BackendKind.BACKEND, construct.overrides[0][1]
+        origin = Origin.ESCAPE_HATCH
+        header = program.span(construct.node)
+    same_type = [
+        a for a, (_, t, *_) in zip(overrides, construct.overrides, strict=True) if t == backend_type
+    ]
+    dedicated = [
+        Attribute(name, program.value(value), program.span(declaration))
+        for name, declaration, value in program.dedicated_bindings(construct)
+    ]
+    return BackendConfig(
+        kind=kind,
+        type=backend_type,
+        attributes=(*program.attributes(construct), *same_type),
+        span=program.span(construct.node),
+        header_span=header,
+        module_dir=f"{module_dir}#{construct.stack}",
+        syntax=Syntax.TYPESCRIPT,
+        origin=origin,
+        stack=construct.stack,
+        overrides=tuple(overrides),
+        dedicated_bindings=tuple(dedicated),
+    )

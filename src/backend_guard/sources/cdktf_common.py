@@ -10,10 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tree_sitter import Node, Parser
 
-from backend_guard.model import BackendKind, Span, Value, ValueKind
+from backend_guard.model import (
+    Attribute,
+    BackendConfig,
+    BackendKind,
+    Origin,
+    Span,
+    Syntax,
+    Value,
+    ValueKind,
+)
 
 # cdktf's backend classes (packages/cdktf/lib/backends, v0.21.0), and those removed in 0.20.
 BACKEND_CLASSES: dict[str, tuple[BackendKind, str]] = {
@@ -145,3 +155,52 @@ class ParsedSource:
         if not self.root.has_error:
             return None
         return next((n for n in walk(self.root) if n.type == "ERROR" or n.is_missing), None)
+
+
+class Program(Protocol):
+    """What each language's program offers `backend_of`."""
+
+    def span(self, node: Node) -> Span: ...
+    def value(self, node: Node) -> Value: ...
+    def attributes(self, construct: Construct) -> list[Attribute]: ...
+    def dedicated_bindings(self, construct: Construct) -> list[tuple[str, Node, Node]]: ...
+
+
+def backend_of(
+    program: Program, construct: Construct, module_dir: str, syntax: Syntax, callee: str
+) -> BackendConfig:
+    """One stack's backend: the construct's properties and the overrides of the same type
+    (`program` is a language's `Program`; `callee` names the field of the constructor node)."""
+    overrides = [
+        Attribute(argument_name(argument), program.value(value), program.span(call))
+        for call, _, argument, value in construct.overrides
+    ]
+    if construct.class_name:
+        kind, backend_type = BACKEND_CLASSES[construct.class_name]
+        origin = Origin.PROGRAM
+        function = construct.node.child_by_field_name(callee)
+        header = program.span(function if function is not None else construct.node)
+    else:
+        kind, backend_type = BackendKind.BACKEND, construct.overrides[0][1]
+        origin = Origin.ESCAPE_HATCH
+        header = program.span(construct.node)
+    same_type = [
+        a for a, (_, t, *_) in zip(overrides, construct.overrides, strict=True) if t == backend_type
+    ]
+    dedicated = [
+        Attribute(name, program.value(value), program.span(declaration))
+        for name, declaration, value in program.dedicated_bindings(construct)
+    ]
+    return BackendConfig(
+        kind=kind,
+        type=backend_type,
+        attributes=(*program.attributes(construct), *same_type),
+        span=program.span(construct.node),
+        header_span=header,
+        module_dir=f"{module_dir}#{construct.stack}",
+        syntax=syntax,
+        origin=origin,
+        stack=construct.stack,
+        overrides=tuple(overrides),
+        dedicated_bindings=tuple(dedicated),
+    )

@@ -17,10 +17,7 @@ from tree_sitter import Language, Node, Parser
 
 from backend_guard.model import (
     Attribute,
-    BackendConfig,
-    BackendKind,
     FileFacts,
-    Origin,
     ParseProblem,
     Syntax,
     Value,
@@ -31,6 +28,7 @@ from backend_guard.sources.cdktf_common import (
     Construct,
     ParsedSource,
     Resolved,
+    backend_of,
     program_value,
     walk,
 )
@@ -431,7 +429,7 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
         return facts
     program = Program(path, text)
     for construct in program.constructs():
-        facts.backends.append(backend_of(program, construct, module_dir))
+        facts.backends.append(backend_of(program, construct, module_dir, Syntax.PYTHON, "function"))
     error = program.first_error()
     if error is not None and facts.backends:
         facts.problems.append(
@@ -440,39 +438,3 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
             )
         )
     return facts
-
-
-def backend_of(program: Program, construct: Construct, module_dir: str) -> BackendConfig:
-    overrides = [
-        Attribute(argument, program.value(value), program.span(call))
-        for call, _, argument, value in construct.overrides
-    ]
-    if construct.class_name:
-        kind, backend_type = BACKEND_CLASSES[construct.class_name]
-        origin = Origin.PROGRAM
-        function = construct.node.child_by_field_name("function")
-        header = program.span(function if function is not None else construct.node)
-    else:
-        kind, backend_type = BackendKind.BACKEND, construct.overrides[0][1]
-        origin = Origin.ESCAPE_HATCH
-        header = program.span(construct.node)
-    same_type = [
-        a for a, (_, t, *_) in zip(overrides, construct.overrides, strict=True) if t == backend_type
-    ]
-    dedicated = [
-        Attribute(name, program.value(value), program.span(statement))
-        for name, statement, value in program.dedicated_bindings(construct)
-    ]
-    return BackendConfig(
-        kind=kind,
-        type=backend_type,
-        attributes=(*program.attributes(construct), *same_type),
-        span=program.span(construct.node),
-        header_span=header,
-        module_dir=f"{module_dir}#{construct.stack}",
-        syntax=Syntax.PYTHON,
-        origin=origin,
-        stack=construct.stack,
-        overrides=tuple(overrides),
-        dedicated_bindings=tuple(dedicated),
-    )

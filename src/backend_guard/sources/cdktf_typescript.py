@@ -18,10 +18,7 @@ from tree_sitter import Language, Node, Parser
 
 from backend_guard.model import (
     Attribute,
-    BackendConfig,
-    BackendKind,
     FileFacts,
-    Origin,
     ParseProblem,
     Syntax,
     Value,
@@ -33,6 +30,7 @@ from backend_guard.sources.cdktf_common import (
     ParsedSource,
     Resolved,
     argument_name,
+    backend_of,
     program_value,
     walk,
 )
@@ -385,7 +383,9 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     if program.root.has_error and not program.classes and not program.namespaces:
         return facts
     for construct in program.constructs():
-        facts.backends.append(backend_of(program, construct, module_dir))
+        facts.backends.append(
+            backend_of(program, construct, module_dir, Syntax.TYPESCRIPT, "constructor")
+        )
     error = program.first_error()
     if error is not None and facts.backends:
         facts.problems.append(
@@ -394,39 +394,3 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
             )
         )
     return facts
-
-
-def backend_of(program: Program, construct: Construct, module_dir: str) -> BackendConfig:
-    overrides = [
-        Attribute(argument_name(argument), program.value(value), program.span(call))
-        for call, _, argument, value in construct.overrides
-    ]
-    if construct.class_name:
-        kind, backend_type = BACKEND_CLASSES[construct.class_name]
-        origin = Origin.PROGRAM
-        callee = construct.node.child_by_field_name("constructor")
-        header = program.span(callee) if callee is not None else program.span(construct.node)
-    else:
-        kind, backend_type = BackendKind.BACKEND, construct.overrides[0][1]
-        origin = Origin.ESCAPE_HATCH
-        header = program.span(construct.node)
-    same_type = [
-        a for a, (_, t, *_) in zip(overrides, construct.overrides, strict=True) if t == backend_type
-    ]
-    dedicated = [
-        Attribute(name, program.value(value), program.span(declaration))
-        for name, declaration, value in program.dedicated_bindings(construct)
-    ]
-    return BackendConfig(
-        kind=kind,
-        type=backend_type,
-        attributes=(*program.attributes(construct), *same_type),
-        span=program.span(construct.node),
-        header_span=header,
-        module_dir=f"{module_dir}#{construct.stack}",
-        syntax=Syntax.TYPESCRIPT,
-        origin=origin,
-        stack=construct.stack,
-        overrides=tuple(overrides),
-        dedicated_bindings=tuple(dedicated),
-    )

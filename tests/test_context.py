@@ -87,3 +87,29 @@ def test_unparseable_settings_file_is_a_problem_with_its_path(tmp_path: Path, mo
     assert context.supplied == []
     ((span, message),) = context.problems
     assert span.path == "broken.tfbackend" and "cannot be parsed" in message
+
+
+def test_other_ci_systems_composite_actions_and_bare_scripts_supply_settings(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from backend_guard.discover import discover
+
+    monkeypatch.chdir(tmp_path)
+    init = "terraform init -backend-config=bucket=acme-state -backend-config=key=app.tfstate\n"
+    write(
+        tmp_path,
+        {
+            ".gitlab-ci.yml": f"plan:\n  script:\n    - {init}",
+            ".github/actions/init/action.yml": f"runs:\n  using: composite\n  steps:\n    - run: {init}",
+            "bin/terraform-init": f"#!/bin/sh\nset -eu\n{init}",
+            "src/notes": f"{init}",  # not a script folder: not read
+        },
+    )
+    found = discover(["."])
+    assert sorted(found.automation_files) == [
+        ".github/actions/init/action.yml",
+        ".gitlab-ci.yml",
+        "bin/terraform-init",
+    ]
+    context = build(found.setting_files, found.automation_files, [])
+    assert {s.where.path for s in context.supplied} == set(found.automation_files)

@@ -25,7 +25,7 @@ _ENV_DEFINITION = re.compile(
 )
 _OPENTOFU_HINT = re.compile(r"setup-opentofu|\btofu[ \t]+(?:init|plan|apply)\b")
 _VARIABLE = re.compile(r"\$\{?\{?|%[A-Za-z_]")
-_TOKEN_SETTING = re.compile(r"cli_config_credentials_token|TF_TOKEN_[A-Za-z0-9_]+")
+_TOKEN_SETTING = re.compile(r"cli_config_credentials_token|TF_TOKEN_[A-Za-z0-9_]+|TF_API_TOKEN")
 
 
 @dataclass(frozen=True, slots=True)

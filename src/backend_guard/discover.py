@@ -44,7 +44,27 @@ def worth_parsing(data: bytes) -> bool:
 
 
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".ps1")
-_SCRIPT_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile"})
+_SCRIPT_NAMES = frozenset(
+    {
+        "Makefile",
+        "makefile",
+        "GNUmakefile",
+        "justfile",
+        "Justfile",
+        "Jenkinsfile",
+        "Taskfile.yml",
+        ".gitlab-ci.yml",
+        "azure-pipelines.yml",
+        "bitbucket-pipelines.yml",
+        "buildspec.yml",
+        "cloudbuild.yaml",
+        "atlantis.yaml",
+    }
+)
+# CI definitions that live in folders of their own, and composite actions.
+_AUTOMATION_DIRS = ("/.github/workflows/", "/.github/actions/", "/.circleci/", "/.gitlab/")
+# Extensionless scripts in these folders are read as scripts.
+_SCRIPT_DIRS = frozenset({"bin", "scripts", "script", "tools", "ci"})
 _CDKTF_PROGRAM_SUFFIXES = (".ts", ".tsx", ".mts", ".js", ".mjs", ".py")
 _CDKTF_SKIPPED_DIRS = frozenset({"cdktf.out", "imports", ".gen", "node_modules", "__pycache__"})
 
@@ -178,7 +198,11 @@ def _add_file(discovery: Discovery, path: str, name: str, seen: set[str]) -> Non
     elif (
         name in _SCRIPT_NAMES
         or name.endswith(_SCRIPT_SUFFIXES)
-        or ("/.github/workflows/" in f"/{path}" and name.endswith((".yml", ".yaml")))
+        or (
+            name.endswith((".yml", ".yaml"))
+            and any(folder in f"/{path}" for folder in _AUTOMATION_DIRS)
+        )
+        or ("." not in name and parent.rsplit("/", 1)[-1] in _SCRIPT_DIRS)
     ):
         discovery.automation_files.append(path)
     elif (

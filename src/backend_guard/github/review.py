@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from backend_guard.apply import apply_edits
 from backend_guard.github.diffmap import DiffMap
 from backend_guard.model import Finding, Fix, Severity
-from backend_guard.report.escaping import code_fence, inline_code, markdown_text
+from backend_guard.report.escaping import code_fence, inline_code, markdown_message, markdown_text
 
 MAX_INLINE_COMMENTS = 30  # like reviewdog: past this, findings go to the review body
 MARKER = re.compile(
@@ -144,7 +144,7 @@ def _explanation(group: Group) -> str:
         link = f"{_DOCS}#{finding.rule.lower()}-{finding.name}"
         parts.append(
             f"**{finding.severity.value} {finding.rule}** [`{finding.name}`]({link}): "
-            f"{markdown_text(finding.message)}"
+            f"{markdown_message(finding.message)}"
         )
     return "\n\n".join(parts)
 

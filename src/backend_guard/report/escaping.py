@@ -19,6 +19,7 @@ ZERO_WIDTH_SPACE = "\u200b"
 # ASCII punctuation that can start Markdown syntax; `<`, `>` and `&` become entities instead.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=$])")
 _BACKTICKS = re.compile(r"`+")
+_CODE_SPAN = re.compile(r"`([^`\r\n]+)`")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _REFERENCE = re.compile(r"(#|\bGH-)(?=\w)", re.IGNORECASE)
 _AUTOLINK = re.compile(r"(:)(?=/)|(\bwww)(?=\.)", re.IGNORECASE)
@@ -45,6 +46,24 @@ def markdown_text(text: str) -> str:
     text = _defuse(_one_line(text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def table_code(text: str) -> str:
+    """Monospace `text` that is safe in a table cell, where a Markdown code span is not (a `|`
+    inside one still splits the row): `<code>` around `markdown_text`."""
+    return f"<code>{markdown_text(text)}</code>"
+
+
+def markdown_message(text: str) -> str:
+    """A message as inert Markdown on one line, its `code` spans shown as code.
+
+    Messages write names and values in backticks; those parts go through `table_code`, the rest
+    through `markdown_text`, so the result is as safe as `markdown_text`, in table cells too.
+    """
+    parts = _CODE_SPAN.split(text)  # even indices are prose, odd ones the insides of code spans
+    return "".join(
+        table_code(part) if index % 2 else markdown_text(part) for index, part in enumerate(parts)
+    )
 
 
 def html_text(text: str) -> str:

@@ -7,12 +7,18 @@ sections are left out and a line says how many.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 from typing import Protocol
 
 from backend_guard.model import Edit, Finding, Fix, Severity
-from backend_guard.report.escaping import code_fence, html_text, inline_code, markdown_text
+from backend_guard.report.escaping import (
+    code_fence,
+    html_text,
+    inline_code,
+    markdown_message,
+    table_code,
+)
 from backend_guard.report.text import summary_line
 from backend_guard.report.workflow_commands import SHOWN_PER_STEP
 
@@ -20,7 +26,6 @@ SUMMARY_BUDGET = 1_000_000  # bytes of UTF-8; GitHub refuses a step summary over
 REVIEW_BUDGET = 60_000  # characters; GitHub's limit is 65,536, and publishing adds a marker
 _TAIL_RESERVE = 1_000  # room kept for the closing lines that say what was left out
 _NOTE_LIMIT = 2_000  # characters of one note; notes may quote GitHub API messages
-_CODE_SPAN = re.compile(r"`([^`\r\n]+)`")
 _LANGUAGE = {
     ".tf": "hcl",
     ".tofu": "hcl",
@@ -32,9 +37,14 @@ _LANGUAGE = {
 
 
 class _Group(Protocol):
-    findings: tuple[Finding, ...]
-    path: str
-    start_line: int
+    @property
+    def findings(self) -> tuple[Finding, ...]: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def start_line(self) -> int: ...
 
 
 class PlannedReview(Protocol):
@@ -51,45 +61,28 @@ def _by_importance(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: -f.severity.rank)
 
 
-def _table_code(text: str) -> str:
-    """Monospace text for a table cell: a Markdown code span would let a `|` split the row."""
-    return f"<code>{markdown_text(text)}</code>"
-
-
-def _prose(text: str) -> str:
-    """A message or note on one line, safe in a table cell: its `code` spans shown as code (as
-    messages write names and values), everything escaped."""
-    parts = _CODE_SPAN.split(text)  # even indices are prose, odd ones the insides of code spans
-    return "".join(
-        _table_code(part) if index % 2 else markdown_text(part) for index, part in enumerate(parts)
-    )
-
-
 def _note(text: str) -> str:
-    return _prose(text if len(text) <= _NOTE_LIMIT else text[:_NOTE_LIMIT] + "…")
+    return markdown_message(text if len(text) <= _NOTE_LIMIT else text[:_NOTE_LIMIT] + "…")
 
 
 def _row(finding: Finding) -> str:
-    location = _table_code(f"{finding.path}:{finding.span.start_line}")
+    location = table_code(f"{finding.path}:{finding.span.start_line}")
     return (
-        f"| {finding.severity.value} | {finding.rule} {_table_code(finding.name)} | {location} "
-        f"| {_prose(finding.message)} |"
+        f"| {finding.severity.value} | {finding.rule} {table_code(finding.name)} | {location} "
+        f"| {markdown_message(finding.message)} |"
     )
-
-
-def _language(path: str) -> str:
-    suffix = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
-    return _LANGUAGE.get(suffix.lower(), "")
 
 
 def _edit(edit: Edit) -> str:
-    where = (
-        f"{inline_code(edit.path)} from {edit.start_line}:{edit.start_column} "
-        f"to {edit.end_line}:{edit.end_column}"
-    )
-    if not edit.text:
-        return f"Delete {where}."
-    return f"Replace {where} with:\n\n{code_fence(edit.text, _language(edit.path))}"
+    """One edit in words, its new text fenced (highlighted as the language of its file)."""
+    start = f"{edit.start_line}:{edit.start_column}"
+    end = f"{edit.end_line}:{edit.end_column}"
+    language = _LANGUAGE.get(PurePosixPath(edit.path).suffix.lower(), "")
+    fenced = code_fence(edit.text, language)
+    if start == end:
+        return f"Insert at {inline_code(edit.path)} {start}:\n\n{fenced}"
+    where = f"{inline_code(edit.path)} from {start} to {end}"
+    return f"Replace {where} with:\n\n{fenced}" if edit.text else f"Delete {where}."
 
 
 def _fix_details(fix: Fix, findings: Sequence[Finding]) -> str:

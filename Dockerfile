@@ -7,19 +7,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# scripts/install.sh is the one install recipe: the tests run it too, in a fresh virtualenv.
+COPY scripts/install.sh scripts/install.sh
+
 # The locked dependencies first, so this layer survives changes to the code.
 COPY requirements/runtime.txt requirements/runtime.txt
-RUN pip install --no-deps -r requirements/runtime.txt
+RUN sh scripts/install.sh dependencies
 
+# The package, and python-hcl2's grammar cache warmed at build time, not in every run.
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-deps . \
-    && rm -rf src
-
-# python-hcl2 compiles its Lark grammar on first use and caches it next to its module
-# (hcl2/.lark_cache.bin in site-packages); build it once here, not in every run.
-RUN python -c "import hcl2; hcl2.parses_to_tree('terraform {}')" \
-    && python -c "import hcl2.parser as p, sys; sys.exit(0 if p.PARSER_FILE.stat().st_size else 1)"
+RUN sh scripts/install.sh package \
+    && rm -rf src build
 
 COPY entrypoint.py /app/entrypoint.py
 

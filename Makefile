@@ -10,6 +10,7 @@ $(STAMP): requirements/runtime.txt requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements/runtime.txt -r requirements/dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/pip wheel --quiet --disable-pip-version-check --no-deps -r requirements/runtime.txt setuptools==84.2.1 -w $(VENV)/wheelhouse
 	touch $@
 
 lock:

@@ -54,6 +54,8 @@ class Runner:
     tmp: Path
     workspace: Path
     emulator: Emulator
+    python: str = sys.executable  # the interpreter of the environment the action is installed in
+    entrypoint: Path = ENTRYPOINT
 
     def run(self, payload: dict[str, Any], event_name: str, **inputs: str) -> Result:
         commands = self.tmp / "file_commands"
@@ -99,7 +101,7 @@ class Runner:
         for name, value in {**defaults, **inputs}.items():
             env[f"INPUT_{name.replace(' ', '_').upper()}"] = value
         done = subprocess.run(
-            [sys.executable, str(ENTRYPOINT)],
+            [self.python, str(self.entrypoint)],
             cwd=self.workspace,
             env=env,
             capture_output=True,
@@ -300,15 +302,22 @@ def test_action_yml_inputs_are_exactly_those_the_action_reads() -> None:
     assert {"icon", "color"} <= set(metadata["branding"])
 
 
-def test_dockerfile_installs_the_locked_dependencies_and_warms_the_parser() -> None:
+def test_dockerfile_installs_with_the_install_script() -> None:
     lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
     text = "\n".join(lines)
     assert lines[0] == "FROM python:3.11-slim"
-    assert "RUN pip install --no-deps -r requirements/runtime.txt" in lines
-    assert "RUN pip install --no-deps . \\" in lines
-    assert text.index("requirements/runtime.txt") < text.index("pip install --no-deps .")
-    assert "hcl2.parses_to_tree('terraform {}')" in text
+    assert "COPY scripts/install.sh scripts/install.sh" in lines
+    assert "RUN sh scripts/install.sh dependencies" in lines
+    assert "RUN sh scripts/install.sh package \\" in lines
+    assert text.index("requirements/runtime.txt") < text.index("install.sh dependencies")
+    assert text.index("install.sh dependencies") < text.index("COPY src")
+    assert text.index("COPY src") < text.index("install.sh package")
+    assert "pip" not in text.replace("PIP_", "")  # every pip call is in the script
     assert lines[-1] == 'ENTRYPOINT ["python", "/app/entrypoint.py"]'
     assert not any(line.startswith("USER") for line in lines)
+    script = (ROOT / "scripts" / "install.sh").read_text()
+    assert "pip install --no-deps -r requirements/runtime.txt" in script
+    assert "pip install --no-deps ." in script
+    assert "hcl2.parses_to_tree('terraform {}')" in script
     locked = (ROOT / "requirements" / "runtime.txt").read_text()
     assert "PyGithub==2.10.0" in locked and "python-hcl2==" in locked

@@ -4,6 +4,11 @@ Always: annotations (workflow commands), the job summary, step outputs and, when
 On a pull request with a token that may write: one review with inline comments and one-click
 suggestions, updated idempotently. Exit status: non-zero exactly when findings reach `fail-on`;
 trouble with the GitHub API is reported, never turns a clean scan red, never hides findings.
+
+Fork-safe two-workflow mode: with `comment: artifact` the run writes the review it would post to a
+review file instead; a run on `workflow_run` given that file (`review-from`) scans nothing and
+publishes it, after checking that it belongs to the triggering run. A file that does not is
+refused: an error annotation, a note in the summary, and exit status 2.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from pathlib import Path
 from typing import TextIO
 
 from github import GithubException
+from github.PullRequest import PullRequest
 
 from backend_guard.config import CONFIG_NAME, ConfigError, Settings, load
-from backend_guard.github import publish, review
+from backend_guard.github import publish, relay, review, review_file
+from backend_guard.github.review_file import ReviewFileError
 from backend_guard.github.run import InputError, Run, input_bool, input_choice, input_value
 from backend_guard.model import Engine, Finding, Severity
 from backend_guard.report import markdown, sarif, workflow_commands
+from backend_guard.report.escaping import markdown_text
 from backend_guard.rules import RULES
 from backend_guard.rules.base import Policy
 from backend_guard.scan import ScanResult, scan
@@ -84,20 +92,16 @@ def _describe(error: Exception) -> str:
     return type(error).__name__
 
 
-def _review(run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str]) -> None:
-    """Post or update the review; every failure becomes a note in the summary."""
+def _plan(
+    run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str]
+) -> tuple[PullRequest, review.Review, str] | None:
+    """The pull request, the review planned on its diff, and the review body; or None and a note."""
     pr = run.pull_request
     assert pr is not None
     token = input_value(env, "github-token")
     if not token:
         notes.append("No `github-token`: review comments were skipped.")
-        return
-    if pr.from_fork and run.event_name == "pull_request":
-        notes.append(
-            "This pull request comes from a fork, whose token is read-only: review comments were "
-            "skipped (annotations and this summary still show every finding)."
-        )
-        return
+        return None
     gh = publish.client(run, token)
     try:
         pull = gh.get_repo(run.repository).get_pull(pr.number)
@@ -107,20 +111,120 @@ def _review(run: Run, env: Mapping[str, str], result: ScanResult, notes: list[st
             f"Could not read the pull request from the GitHub API ({_describe(error)}): "
             "review comments were skipped."
         )
-        return
+        return None
     planned = review.compose(
         result.findings,
         result.texts,
         diff,
         suggestions=input_bool(env, "suggestions", True),
     )
-    body = markdown.render_review_body(planned, files_scanned=result.files_scanned)
+    return pull, planned, markdown.render_review_body(planned, files_scanned=result.files_scanned)
+
+
+def _review(run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str]) -> None:
+    """Post or update the review; every failure becomes a note in the summary."""
+    pr = run.pull_request
+    assert pr is not None
+    if pr.from_fork and run.event_name == "pull_request":
+        notes.append(
+            "This pull request comes from a fork, whose token is read-only: review comments were "
+            "skipped (annotations and this summary still show every finding)."
+        )
+        return
+    plan = _plan(run, env, result, notes)
+    if plan is None:
+        return
+    pull, planned, body = plan
     outcome = publish.publish(pull, planned, head_sha=pr.head_sha, summary=body)
+    _note_outcome(outcome, notes)
+
+
+def _note_outcome(outcome: publish.Outcome, notes: list[str]) -> None:
     notes.extend(f"GitHub API: {problem}" for problem in outcome.problems)
     if outcome.review_posted or outcome.updated or outcome.fixed:
         notes.append(
             f"Review: {outcome.posted} new comment(s), {outcome.updated} updated, {outcome.fixed} marked fixed."
         )
+
+
+def _write_review_file(
+    run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str]
+) -> None:
+    """`comment: artifact`: write the planned review for the publishing workflow, post nothing."""
+    pr = run.pull_request
+    assert pr is not None
+    plan = _plan(run, env, result, notes)
+    if plan is None:
+        return
+    _, planned, body = plan
+    content = review_file.from_review(
+        planned, repository=run.repository, pull_request=pr.number, head_sha=pr.head_sha, body=body
+    )
+    Path(review_file.FILE_NAME).write_text(review_file.dump(content), encoding="utf-8")
+    notes.append(
+        f"The review ({len(planned.comments)} inline comment(s)) was written to "
+        f"`{review_file.FILE_NAME}` for the workflow that publishes it."
+    )
+
+
+def _relay(run: Run, env: Mapping[str, str], review_from: str, notes: list[str]) -> None:
+    """Publish a review file written by a `comment: artifact` run; `ReviewFileError` refuses it."""
+    planned = review_file.load(run.workspace / review_from)
+    trigger = relay.check_event(planned, run)
+    token = input_value(env, "github-token")
+    if not token:
+        raise InputError("`review-from` needs a `github-token` that may write to pull requests")
+    gh = publish.client(run, token)
+    try:
+        pull = gh.get_repo(run.repository).get_pull(planned.pull_request)
+        head_repo = pull.head.repo  # None when the fork was deleted
+        head = relay.Head(pull.head.sha, head_repo.full_name if head_repo else "", pull.head.ref)
+    except GithubException as error:
+        if error.status == 404:
+            raise ReviewFileError(f"there is no pull request #{planned.pull_request}") from None
+        notes.append(f"Could not read the pull request from the GitHub API ({_describe(error)}).")
+        return
+    except (OSError, ValueError) as error:
+        notes.append(f"Could not read the pull request from the GitHub API ({_describe(error)}).")
+        return
+    if not relay.is_current(planned, trigger, head):
+        notes.append(
+            f"Pull request #{planned.pull_request} has moved on to {head.sha[:12]} since the run "
+            f"that wrote the review file ({planned.head_sha[:12]}): the run for the new commit "
+            "publishes its own review."
+        )
+        return
+    try:
+        diff = publish.fetch_diff(pull)
+    except (GithubException, OSError, ValueError) as error:
+        notes.append(f"Could not read the pull request's diff ({_describe(error)}).")
+        return
+    placed, body, moved = relay.place(planned, diff)
+    if moved:
+        notes.append(
+            f"{moved} comment(s) of the review file are not on the pull request's diff: "
+            "the review body lists them instead."
+        )
+    _note_outcome(publish.publish(pull, placed, head_sha=planned.head_sha, summary=body), notes)
+
+
+def _publish_review_file(run: Run, env: Mapping[str, str], review_from: str, out: TextIO) -> int:
+    """The whole of a `review-from` run: exit 2 when the file is refused, else 0."""
+    notes: list[str] = []
+    code = EXIT_CLEAN
+    try:
+        _relay(run, env, review_from, notes)
+    except (ReviewFileError, InputError) as error:
+        message = f"Review file refused: {error}."
+        out.write(f"::error title=backend-guard::{workflow_commands.escape_data(message)}\n")
+        notes.append(message + " Nothing was published.")
+        code = EXIT_ERROR
+    except Exception as error:  # an API failure must not pass for a refused file
+        notes.append(f"Publishing the review failed ({type(error).__name__}).")
+    lines = ["## backend-guard: publishing the review", ""]
+    lines += [f"- {markdown_text(note)}" for note in notes or ["Nothing new to publish."]]
+    _append_summary(env, "\n".join(lines) + "\n")
+    return code
 
 
 def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:
@@ -131,10 +235,15 @@ def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int
         out.write(f"::add-mask::{token}\n")
     try:
         run = Run.from_env(env)
+        review_from = input_value(env, "review-from")
+        if review_from:
+            return _publish_review_file(run, env, review_from, out)
         path = input_value(env, "path", ".")
         os.chdir(run.workspace)
         settings = _settings(env, Path("."), path)
-        comment_mode = input_choice(env, "comment", ("review", "summary", "off"), "review")
+        comment_mode = input_choice(
+            env, "comment", ("review", "artifact", "summary", "off"), "review"
+        )
     except (InputError, ConfigError, OSError) as error:
         out.write(f"::error title=backend-guard::{workflow_commands.escape_data(str(error))}\n")
         return EXIT_ERROR
@@ -144,9 +253,12 @@ def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int
     sarif_file = input_value(env, "sarif-file")
     if sarif_file:
         Path(sarif_file).write_text(sarif.render(result.findings, RULES), encoding="utf-8")
-    if run.pull_request is not None and comment_mode == "review":
+    if run.pull_request is not None and comment_mode in ("review", "artifact"):
         try:
-            _review(run, env, result, notes)
+            if comment_mode == "review":
+                _review(run, env, result, notes)
+            else:
+                _write_review_file(run, env, result, notes)
         except Exception as error:  # a failed review must not change the verdict or hide findings
             notes.append(
                 f"Review comments failed ({type(error).__name__}); the findings are above."

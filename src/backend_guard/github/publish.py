@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.Commit import Commit
@@ -49,6 +49,23 @@ _RESOLVE = "mutation($thread: ID!) { resolveReviewThread(input: {threadId: $thre
 _MAX_THREAD_PAGES = 10
 
 T = TypeVar("T")
+
+
+class Listed(Protocol):
+    """What publishing needs of a group the review body lists: its key."""
+
+    @property
+    def key(self) -> str: ...
+
+
+class Plan(Protocol):
+    """What publishing needs of a planned review: `review.Review`, or one read from a review file."""
+
+    @property
+    def comments(self) -> list[review.Comment]: ...
+
+    @property
+    def outside(self) -> Sequence[tuple[Listed, str]]: ...
 
 
 @dataclass
@@ -239,7 +256,7 @@ def _fixed_body(old: Posted, head_sha: str) -> str:
     )[:MAX_BODY]
 
 
-def _with_moved(body: str, comments: list[review.Comment]) -> str:
+def with_moved(body: str, comments: list[review.Comment]) -> str:
     """The review body with inline comments GitHub would not take, each under its place."""
     sections = [body]
     for comment in comments:
@@ -255,7 +272,7 @@ def _with_moved(body: str, comments: list[review.Comment]) -> str:
     )
 
 
-def publish(pull: PullRequest, planned: review.Review, *, head_sha: str, summary: str) -> Outcome:
+def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) -> Outcome:
     """Post what is new, edit what changed, mark what is gone as fixed."""
     outcome = Outcome()
     api = _Api(outcome)
@@ -303,7 +320,7 @@ def publish(pull: PullRequest, planned: review.Review, *, head_sha: str, summary
 def _post_review(
     pull: PullRequest,
     api: _Api,
-    planned: review.Review,
+    planned: Plan,
     new: list[review.Comment],
     reviews: list[str],
     *,
@@ -334,7 +351,7 @@ def _post_review(
         outcome.review_posted, outcome.posted = True, len(new)
         return
     if api.last is _Failure.REFUSED and new:
-        moved = _with_moved(body, new)
+        moved = with_moved(body, new)
         if api.do("posting the review without inline comments", create(moved, [])):
             outcome.review_posted = True
             outcome.problems.append(

@@ -52,6 +52,17 @@ class PullRequest:
 
 
 @dataclass(frozen=True)
+class WorkflowRun:
+    """The run a `workflow_run` event reports on (the event's `workflow_run` object)."""
+
+    event: str  # what triggered that run, e.g. "pull_request"
+    head_sha: str
+    head_branch: str
+    head_repo: str  # owner/name
+    pull_requests: Mapping[int, str]  # number -> head sha; GitHub leaves it empty for forks
+
+
+@dataclass(frozen=True)
 class Run:
     event_name: str
     repository: str  # owner/name
@@ -62,6 +73,7 @@ class Run:
     sha: str
     pull_request: PullRequest | None
     event: Mapping[str, object]
+    workflow_run: WorkflowRun | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Run:
@@ -85,6 +97,7 @@ class Run:
             sha=env.get("GITHUB_SHA", ""),
             pull_request=_pull_request(event_name, event),
             event=event,
+            workflow_run=_workflow_run(event_name, event),
         )
 
 
@@ -105,3 +118,22 @@ def _pull_request(event_name: str, event: Mapping[str, object]) -> PullRequest |
         )
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _workflow_run(event_name: str, event: Mapping[str, object]) -> WorkflowRun | None:
+    if event_name != "workflow_run":
+        return None
+    data = event.get("workflow_run")
+    if not isinstance(data, dict):
+        return None
+    pulls: dict[int, str] = {}
+    for pull in data.get("pull_requests") or []:
+        if isinstance(pull, dict) and isinstance(pull.get("number"), int):
+            pulls[pull["number"]] = str((pull.get("head") or {}).get("sha", ""))
+    return WorkflowRun(
+        event=str(data.get("event", "")),
+        head_sha=str(data.get("head_sha", "")),
+        head_branch=str(data.get("head_branch", "")),
+        head_repo=str((data.get("head_repository") or {}).get("full_name", "")),
+        pull_requests=pulls,
+    )

@@ -7,16 +7,15 @@ vendored in check-jsonschema, so nothing is fetched.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from backend_guard.github import review_file
+from tests.requires import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / "docs" / "workflows").glob("*.yml")) + sorted(
@@ -29,10 +28,7 @@ def _tool(name: str) -> Path:
     path = Path(sys.executable).parent / name
     if path.exists():
         return path
-    reason = f"{name} is not installed in {sys.prefix} (requirements/dev.txt pins it)"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    skip_or_fail(name, f"it is not installed in {sys.prefix} (requirements/dev.txt pins it)")
 
 
 def _run(*args: str | Path) -> None:

@@ -35,10 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.oracle.diagnostics import Diagnostic, read_json_output
 from tests.oracle.runner import ENDPOINT_PLACEHOLDER
+from tests.requires import skip_or_fail
 
 __all__ = [
     "ENDPOINT_PLACEHOLDER",
@@ -55,7 +54,6 @@ __all__ = [
 TIMEOUT = 120
 # Started by path, not with -m, so the runner does not import this package and pytest with it.
 _RUNNER = Path(__file__).with_name("runner.py")
-_FALSE = {"", "0", "false", "no", "off"}
 
 
 class OracleError(RuntimeError):
@@ -109,9 +107,7 @@ def require_oracle() -> None:
     reason = unavailable_reason()
     if reason is None:
         return
-    if os.environ.get("CI", "").strip().lower() not in _FALSE:
-        pytest.fail(f"the Terraform oracle must run in CI, but {reason}", pytrace=False)
-    pytest.skip(f"Terraform oracle unavailable: {reason}")
+    skip_or_fail("the Terraform oracle", reason)
 
 
 def _run(request: Mapping[str, Any]) -> dict[str, Any]:

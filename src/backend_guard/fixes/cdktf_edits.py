@@ -32,6 +32,8 @@ class Edits:
             "expression_statement",
             "lexical_declaration",
             "variable_declaration",
+            "import_statement",
+            "import_from_statement",
         ):  # the same names in the TypeScript and Python grammars
             statement = statement.parent
         p = self.program
@@ -42,6 +44,7 @@ class Edits:
         if not self.text[line_start:start].strip() and not self.text[end:line_end].strip():
             start = _with_comment_above(self.text, line_start) if comment_above else line_start
             end = line_end
+            start = _with_blank_lines_above(self.text, start, end)
         if not any(s <= start < e or start <= s < end for s, e, _ in self.items):
             self.items.append((start, end, ""))
 
@@ -86,3 +89,16 @@ def _with_comment_above(text: str, line_start: int) -> int:
             break
         line_start = previous
     return line_start
+
+
+def _with_blank_lines_above(text: str, start: int, end: int) -> int:
+    """Where removed lines begin when blank lines surround them: the blank lines above go too,
+    so one blank run is left where two were (`a\n\nx\n\nb` becomes `a\n\nb`)."""
+    if end < len(text) and text[end:].split("\n", 1)[0].strip():
+        return start
+    while start > 0:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if text[previous:start].strip():
+            break
+        start = previous
+    return start

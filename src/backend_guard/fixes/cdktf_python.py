@@ -65,10 +65,12 @@ def _construct_text(program: Program, construct: Construct) -> str:
     else:
         path = f"{quote}terraform.tfstate{quote}"
     local = _local_class(program, construct)
-    if arguments is None or arguments.start_point[0] == arguments.end_point[0]:
+    first = arguments.named_children[0] if arguments and arguments.named_children else None
+    # One line unless the arguments stood one per line below the call: `S3Backend(self,\n  ...)`
+    # has no line of their own to indent from.
+    if first is None or first.start_point[0] == arguments.start_point[0]:
         return f"{local}({scope}, path={path})"
     text = program.text
-    first = arguments.named_children[0]
     inner = indent_at(text, program.offset(first.start_byte))
     closing = indent_at(text, program.offset(arguments.end_byte) - 1)
     body = program.node_text(arguments)
@@ -80,51 +82,54 @@ def _construct_text(program: Program, construct: Construct) -> str:
 
 
 def _update_import(program: Program, construct: Construct, edits: Edits) -> None:
-    statement = next(
-        (
-            s
-            for s in program.root.children
-            if s.type == "import_from_statement"
-            and (module := s.child_by_field_name("module_name")) is not None
-            and program.node_text(module) == "cdktf"
-        ),
-        None,
-    )
-    if statement is None:
-        return
-    names = statement.children_by_field_name("name")
-    old_local = next((n for n, cls in program.classes.items() if cls == construct.class_name), None)
-    keep = []
-    for name in names:
-        alias = name.child_by_field_name("alias") if name.type == "aliased_import" else name
-        local = program.node_text(alias) if alias is not None else ""
-        if local == old_local and not _used_elsewhere(program, local, construct):
+    """Add `LocalBackend` to the first `from cdktf import`; drop the names that only the replaced
+    construct used (its class, `NamedCloudWorkspace`, ...), removing imports left empty."""
+    statements = [
+        s
+        for s in program.root.children
+        if s.type == "import_from_statement"
+        and (module := s.child_by_field_name("module_name")) is not None
+        and program.node_text(module) == "cdktf"
+        and s.children_by_field_name("name")
+    ]
+    for index, statement in enumerate(statements):
+        names = statement.children_by_field_name("name")
+        keep = []
+        for name in names:
+            alias = name.child_by_field_name("alias") if name.type == "aliased_import" else name
+            local = program.node_text(alias) if alias is not None else ""
+            if _used_only_by(program, local, construct):
+                continue
+            keep.append(program.node_text(name))
+        if index == 0 and LOCAL not in program.classes:
+            sorted_before = [k.lower() for k in keep] == sorted(k.lower() for k in keep)
+            keep.append(LOCAL)
+            if sorted_before:
+                keep.sort(key=str.lower)
+        if not keep:
+            edits.remove_statement(statement)
             continue
-        keep.append(program.node_text(name))
-    if LOCAL not in program.classes:
-        sorted_before = [k.lower() for k in keep] == sorted(k.lower() for k in keep)
-        keep.append(LOCAL)
-        if sorted_before:
-            keep.sort(key=str.lower)
-    first, last = names[0], names[-1]
-    original = program.text[program.offset(first.start_byte) : program.offset(last.end_byte)]
-    if "\n" in original:
-        indent = indent_at(program.text, program.offset(first.start_byte))
-        newline = "\r\n" if "\r\n" in original else "\n"
-        replacement = f",{newline}{indent}".join(keep)
-    else:
-        replacement = ", ".join(keep)
-    if replacement != original:
-        edits.replace_range(first, last, replacement)
+        first, last = names[0], names[-1]
+        original = program.text[program.offset(first.start_byte) : program.offset(last.end_byte)]
+        if "\n" in original:
+            indent = indent_at(program.text, program.offset(first.start_byte))
+            newline = "\r\n" if "\r\n" in original else "\n"
+            replacement = f",{newline}{indent}".join(keep)
+        else:
+            replacement = ", ".join(keep)
+        if replacement != original:
+            edits.replace_range(first, last, replacement)
 
 
-def _used_elsewhere(program: Program, name: str, construct: Construct) -> bool:
+def _used_only_by(program: Program, name: str, construct: Construct) -> bool:
+    """Whether every use of the imported `name` lies inside the construct being replaced."""
+    used = False
     for node in walk(program.root):
         if node.type != "identifier" or program.node_text(node) != name:
             continue
         if node.parent is not None and node.parent.type in ("aliased_import", "dotted_name"):
             continue
-        if construct.node.start_byte <= node.start_byte < construct.node.end_byte:
-            continue
-        return True
-    return False
+        if not construct.node.start_byte <= node.start_byte < construct.node.end_byte:
+            return False
+        used = True
+    return used

@@ -90,68 +90,65 @@ def _construct_text(program: Program, construct: Construct, local: str) -> str:
 
 
 def _update_import(program: Program, construct: Construct, local: str, edits: Edits) -> None:
+    """Add `LocalBackend` to the first `cdktf` import; drop the names that only the replaced
+    construct used (its class, `NamedCloudWorkspace`, ...), removing imports left empty."""
     if construct.namespace:
         return
-    statement = next(
-        (
-            s
-            for s in program.root.children
-            if s.type == "import_statement"
-            and (source := s.child_by_field_name("source")) is not None
-            and program.node_text(source).strip("'\"`") == "cdktf"
-        ),
-        None,
-    )
-    named = None
-    if statement is not None:
-        named = next((n for n in walk(statement) if n.type == "named_imports"), None)
-    if named is None:
-        return
-    specifiers = [n for n in named.named_children if n.type == "import_specifier"]
-    old_local = next(
-        (name for name, cls in program.classes.items() if cls == construct.class_name), None
-    )
-    keep = []
-    for specifier in specifiers:
-        alias = specifier.child_by_field_name("alias") or specifier.child_by_field_name("name")
-        name = program.node_text(alias) if alias is not None else ""
-        if (
-            name == old_local
-            and construct.class_name != LOCAL
-            and not _used_elsewhere(program, name, construct)
-        ):
+    statements = [
+        s
+        for s in program.root.children
+        if s.type == "import_statement"
+        and (source := s.child_by_field_name("source")) is not None
+        and program.node_text(source).strip("'\"`") == "cdktf"
+        and any(n.type == "named_imports" for n in walk(s))
+    ]
+    for index, statement in enumerate(statements):
+        named = next(n for n in walk(statement) if n.type == "named_imports")
+        specifiers = [n for n in named.named_children if n.type == "import_specifier"]
+        keep = []
+        for specifier in specifiers:
+            alias = specifier.child_by_field_name("alias") or specifier.child_by_field_name("name")
+            name = program.node_text(alias) if alias is not None else ""
+            if _used_only_by(program, name, construct):
+                continue
+            keep.append(program.node_text(specifier))
+        if index == 0 and local == LOCAL and LOCAL not in program.classes:
+            keep.append(LOCAL)
+            if [k.lower() for k in keep[:-1]] == sorted(k.lower() for k in keep[:-1]):
+                keep.sort(key=str.lower)
+        if not keep:
+            clause = statement.named_children[0]
+            if clause.type == "import_clause" and len(clause.named_children) == 1:
+                edits.remove_statement(statement)  # nothing but the emptied `{ ... }`
             continue
-        keep.append(program.node_text(specifier))
-    if local == LOCAL and LOCAL not in program.classes:
-        keep.append(LOCAL)
-        if [k.lower() for k in keep[:-1]] == sorted(k.lower() for k in keep[:-1]):
-            keep.sort(key=str.lower)
-    original = program.node_text(named)
-    if "\n" in original:
-        indent = (
-            indent_at(program.text, program.offset(specifiers[0].start_byte))
-            if specifiers
-            else "  "
-        )
-        newline = "\r\n" if "\r\n" in original else "\n"
-        closing = indent_at(program.text, program.offset(named.end_byte) - 1)
-        replacement = (
-            "{" + newline + "".join(f"{indent}{k},{newline}" for k in keep) + closing + "}"
-        )
-    else:
-        pad = " " if original.startswith("{ ") else ""
-        replacement = "{" + pad + ", ".join(keep) + pad + "}"
-    if replacement != original:
-        edits.replace(named, replacement)
+        original = program.node_text(named)
+        if "\n" in original:
+            indent = (
+                indent_at(program.text, program.offset(specifiers[0].start_byte))
+                if specifiers
+                else "  "
+            )
+            newline = "\r\n" if "\r\n" in original else "\n"
+            closing = indent_at(program.text, program.offset(named.end_byte) - 1)
+            replacement = (
+                "{" + newline + "".join(f"{indent}{k},{newline}" for k in keep) + closing + "}"
+            )
+        else:
+            pad = " " if original.startswith("{ ") else ""
+            replacement = "{" + pad + ", ".join(keep) + pad + "}"
+        if replacement != original:
+            edits.replace(named, replacement)
 
 
-def _used_elsewhere(program: Program, name: str, construct: Construct) -> bool:
+def _used_only_by(program: Program, name: str, construct: Construct) -> bool:
+    """Whether every use of the imported `name` lies inside the construct being replaced."""
+    used = False
     for node in walk(program.root):
-        if node.type == "identifier" and program.node_text(node) == name:
+        if node.type in ("identifier", "type_identifier") and program.node_text(node) == name:
             parent = node.parent
             if parent is not None and parent.type == "import_specifier":
                 continue
-            if construct.node.start_byte <= node.start_byte < construct.node.end_byte:
-                continue
-            return True
-    return False
+            if not construct.node.start_byte <= node.start_byte < construct.node.end_byte:
+                return False
+            used = True
+    return used

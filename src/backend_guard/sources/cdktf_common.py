@@ -45,6 +45,14 @@ BACKEND_CLASSES: dict[str, tuple[BackendKind, str]] = {
     "MantaBackend": (BackendKind.BACKEND, "manta"),
 }
 
+# cdktf's workspace classes, and the `workspaces` setting each synthesizes from its first argument.
+WORKSPACE_CLASSES: dict[str, str] = {
+    "NamedCloudWorkspace": "name",
+    "TaggedCloudWorkspaces": "tags",
+    "NamedRemoteWorkspace": "name",
+    "PrefixedRemoteWorkspaces": "prefix",
+}
+
 OVERRIDE_PATH = re.compile(
     r"terraform\.backend\.(?P<type>[a-z0-9_]+)\.(?P<argument>[A-Za-z0-9_.]+)"
 )
@@ -88,6 +96,14 @@ class Resolved:
     literal: object = None  # the value, when it is known (or the default it falls back to)
     known: str | None = None  # how a message should show what is known
     props: tuple[str, ...] = ()  # the props / parameters it reads, e.g. ("props.stateBucket",)
+
+
+def workspace(class_name: str, argument: Resolved | None) -> Resolved:
+    """`NamedCloudWorkspace('web')` as the `workspaces` setting synth writes: `{'name': 'web'}`
+    (the name stays None when the program computes it)."""
+    if class_name not in WORKSPACE_CLASSES or argument is None:
+        return Resolved()
+    return Resolved({WORKSPACE_CLASSES[class_name]: argument.literal}, props=argument.props)
 
 
 def program_value(text: str, resolved: Resolved, *, literal_syntax: bool) -> Value:

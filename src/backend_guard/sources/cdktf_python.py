@@ -25,15 +25,18 @@ from backend_guard.model import (
 from backend_guard.sources.cdktf_common import (
     BACKEND_CLASSES,
     OVERRIDE_PATH,
+    WORKSPACE_CLASSES,
     Construct,
     ParsedSource,
     Resolved,
     backend_of,
     program_value,
     walk,
+    workspace,
 )
 
 _LITERAL_NODES = frozenset({"integer", "float", "true", "false", "none"})
+TOP_LEVEL = "(top level)"
 _MAX_DEPTH = 20
 _DEFAULT_GETTERS = frozenset({"get", "getenv"})
 
@@ -116,9 +119,24 @@ class Program(ParsedSource):
             return None
         if class_name is None:
             return None
-        return Construct(
-            node, class_name, namespace, node.child_by_field_name("arguments"), _stack(self, node)
-        )
+        arguments = node.child_by_field_name("arguments")
+        stack = _stack(self, node)
+        values = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
+        if stack == TOP_LEVEL and values and values[0].type == "identifier":
+            stack = self._stack_id(values[0])
+        return Construct(node, class_name, namespace, arguments, stack)
+
+    def _stack_id(self, scope: Node) -> str:
+        """A construct outside any class belongs to the stack passed as its scope: after `iso =
+        IsoStack(app, "nix-iso")`, `CloudBackend(iso, ...)` is stack `nix-iso`'s."""
+        value = self.binding(self.node_text(scope), scope)
+        arguments = value.child_by_field_name("arguments") if value is not None else None
+        values = [a for a in arguments.named_children if a.type == "string"] if arguments else []
+        if value is not None and value.type == "call" and values:
+            literal = self.resolve(values[0]).literal
+            if isinstance(literal, str):
+                return literal
+        return self.node_text(scope)
 
     def _override(
         self,
@@ -234,6 +252,14 @@ class Program(ParsedSource):
                 first.props + fallback.props,
             )
         if kind == "call":
+            function = node.child_by_field_name("function")
+            name = self.node_text(function).rsplit(".", 1)[-1] if function is not None else ""
+            arguments = node.child_by_field_name("arguments")
+            values = (
+                [a for a in arguments.named_children if a.type != "comment"] if arguments else []
+            )
+            if values and name in WORKSPACE_CLASSES:
+                return workspace(name, self.resolve(values[0], depth + 1))
             return self._getter(node, depth)
         if kind in ("attribute", "subscript"):
             return Resolved(props=(self.node_text(node),))
@@ -287,6 +313,9 @@ class Program(ParsedSource):
             return []
         result = []
         for argument in construct.props.named_children:
+            if argument.type == "dictionary_splat":
+                result += self._splat(argument)
+                continue
             if argument.type != "keyword_argument":
                 continue
             name, value = (
@@ -299,6 +328,21 @@ class Program(ParsedSource):
                 )
         return result
 
+    def _splat(self, splat: Node) -> list[Attribute]:
+        """`**backend_args`, where `backend_args = {'bucket': ..., ...}`: the dictionary's pairs."""
+        name = splat.named_children[0] if splat.named_children else None
+        value = self.binding(self.node_text(name), name) if name is not None else None
+        if value is None or value.type != "dictionary":
+            return []
+        result = []
+        for pair in value.named_children:
+            key, item = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if pair.type == "pair" and key is not None and item is not None:
+                literal = self.resolve(key).literal
+                if isinstance(literal, str):
+                    result.append(Attribute(literal, self.value(item), self.span(pair)))
+        return result
+
     def value(self, node: Node) -> Value:
         literal = node.type in _LITERAL_NODES or (
             node.type == "string" and not any(c.type == "interpolation" for c in node.children)
@@ -309,11 +353,14 @@ class Program(ParsedSource):
         """(name, statement, value) of names assigned once and used only by the backend."""
         inside = [construct.node] if construct.class_name else []
         inside += [call for call, *_ in construct.overrides]
+        scope = _scope_argument(construct)  # the new construct keeps it, and what it names
         names = {
             self.node_text(n): n
             for region in inside
             for n in walk(region)
-            if n.type == "identifier" and _is_reference(n)
+            if n.type == "identifier"
+            and _is_reference(n)
+            and not (scope is not None and _within(n, scope))
         }
         result = []
         for name, use in names.items():
@@ -376,11 +423,12 @@ class Program(ParsedSource):
             if scope.type == "function_definition":
                 parameters = scope.child_by_field_name("parameters")
                 for parameter in parameters.named_children if parameters else []:
-                    key = (
-                        parameter.child_by_field_name("name")
-                        if parameter.type != "identifier"
-                        else parameter
-                    )
+                    if parameter.type == "identifier":
+                        key = parameter
+                    elif parameter.type == "typed_parameter":  # `env: str` has no name field
+                        key = parameter.named_children[0] if parameter.named_children else None
+                    else:
+                        key = parameter.child_by_field_name("name")
                     if key is not None and key.type == "identifier":
                         names.append(self.node_text(key))
             scope = scope.parent
@@ -400,6 +448,19 @@ def _within(node: Node, region: Node) -> bool:
     return region.start_byte <= node.start_byte and node.end_byte <= region.end_byte
 
 
+def _scope_argument(construct: Construct) -> Node | None:
+    if not construct.class_name or construct.props is None:
+        return None
+    return next(
+        (
+            a
+            for a in construct.props.named_children
+            if a.type not in ("keyword_argument", "comment")
+        ),
+        None,
+    )
+
+
 def _stack(program: Program, node: Node) -> str:
     parent = node.parent
     while parent is not None:
@@ -408,7 +469,7 @@ def _stack(program: Program, node: Node) -> str:
             if name is not None:
                 return program.node_text(name)
         parent = parent.parent
-    return "(top level)"
+    return TOP_LEVEL
 
 
 def _number(text: str) -> object:

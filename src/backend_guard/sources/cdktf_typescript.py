@@ -33,12 +33,14 @@ from backend_guard.sources.cdktf_common import (
     backend_of,
     program_value,
     walk,
+    workspace,
 )
 
 _LITERAL_NODES = frozenset({"string", "number", "true", "false", "null"})
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression"}
 )
+TOP_LEVEL = "(top level)"
 _MAX_DEPTH = 20  # bindings resolved through bindings: enough for real code, bounded for hostile
 
 
@@ -126,7 +128,25 @@ class Program(ParsedSource):
             props = self.binding(self.node_text(props), props)
         if props is not None and props.type != "object":
             props = None
-        return Construct(node, class_name, namespace, props, _stack_name(self, node))
+        stack = _stack_name(self, node)
+        if stack == TOP_LEVEL and values and values[0].type == "identifier":
+            stack = self._stack_id(values[0])
+        return Construct(node, class_name, namespace, props, stack)
+
+    def _stack_id(self, scope: Node) -> str:
+        """A construct outside any class belongs to the stack passed as its scope: after `const
+        iso = new IsoStack(app, 'nix-iso')`, `new CloudBackend(iso, ...)` is stack `nix-iso`'s."""
+        value = self.binding(self.node_text(scope), scope)
+        arguments = value.child_by_field_name("arguments") if value is not None else None
+        values = arguments.named_children if arguments is not None else []
+        if (
+            value is not None
+            and value.type == "new_expression"
+            and len(values) > 1
+            and values[1].type == "string"
+        ):
+            return _unquote(self.node_text(values[1]))
+        return self.node_text(scope)
 
     def _override(
         self,
@@ -198,7 +218,7 @@ class Program(ParsedSource):
             return Resolved(literal=kind == "true")
         if kind == "template_string":
             return self._template(node, depth)
-        if kind == "identifier":
+        if kind in ("identifier", "shorthand_property_identifier"):  # `{ bucket }` reads `bucket`
             value = self.binding(self.node_text(node), node)
             if value is None:
                 return Resolved()
@@ -210,6 +230,12 @@ class Program(ParsedSource):
                     f"{_shown(resolved.literal)} (the default of parameter `{self.node_text(node)}`)",
                 )
             return resolved
+        if kind == "new_expression":
+            callee = node.child_by_field_name("constructor")
+            arguments = node.child_by_field_name("arguments")
+            values = arguments.named_children if arguments is not None else []
+            name = self.node_text(callee).rsplit(".", 1)[-1] if callee is not None else ""
+            return workspace(name, self.resolve(values[0], depth + 1) if values else None)
         if kind == "member_expression":
             text = self.node_text(node).replace("?.", ".")
             return Resolved(props=(text,))
@@ -284,11 +310,13 @@ class Program(ParsedSource):
         """(name, declaration, value) of `const`s used only inside the construct and overrides."""
         inside = [construct.node] if construct.class_name else []
         inside += [call for call, *_ in construct.overrides]
+        scope = _scope_argument(construct)  # the new construct keeps it, and what it names
         names = {
             self.node_text(n): n
             for region in inside
             for n in walk(region)
             if n.type in ("identifier", "shorthand_property_identifier")
+            and not (scope is not None and _within(n, scope))
         }
         result = []
         for name, use in names.items():
@@ -343,6 +371,14 @@ def _within(node: Node, region: Node) -> bool:
     return region.start_byte <= node.start_byte and node.end_byte <= region.end_byte
 
 
+def _scope_argument(construct: Construct) -> Node | None:
+    if not construct.class_name:
+        return None
+    arguments = construct.node.child_by_field_name("arguments")
+    values = arguments.named_children if arguments is not None else []
+    return values[0] if values else None
+
+
 def _stack_name(program: Program, node: Node) -> str:
     parent = node.parent
     while parent is not None:
@@ -351,7 +387,7 @@ def _stack_name(program: Program, node: Node) -> str:
             if name is not None:
                 return program.node_text(name)
         parent = parent.parent
-    return "(top level)"
+    return TOP_LEVEL
 
 
 def _unquote(text: str) -> str:

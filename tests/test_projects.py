@@ -38,6 +38,11 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
         {("BG103", "main.tf.json", 6)},
     ),
     "hcp_cloud": ({("BG106", "terraform.tf", 4)}, {("BG106", "terraform.tf", 4)}),
+    # JSON has one form for blocks and object attributes: `workspaces` is not BG110
+    "json_cloud_workspaces": (
+        {("BG106", "terraform.tf.json", 4)},
+        {("BG106", "terraform.tf.json", 4)},
+    ),
     "remote_empty": ({("BG106", "backend.tf", 2)}, {("BG106", "backend.tf", 2)}),
     "machine_local": (
         {("BG104", "backend.tf", 2), ("BG107", "backend.tf", 2)},

@@ -4,7 +4,8 @@
 (a typo such as `regoin`, an argument of another backend type, or one removed from the engine
 version in use is reported by `engine-version-argument` instead); and an object-typed argument
 written as a nested block, such as S3's `endpoints { s3 = "..." }` or `assume_role { ... }`, which
-must be written `endpoints = { ... }`.
+must be written `endpoints = { ... }`. That second check is for HCL only: JSON (and the JSON that
+CDKTF synthesizes) writes blocks and object attributes the same way, as an object.
 
 **Why it blocks deployment.** `terraform init` fails with "Unsupported argument" ("An argument
 named "regoin" is not expected here.") or "Unsupported block type" ("Did you mean to define
@@ -48,7 +49,7 @@ import difflib
 from collections.abc import Iterator
 
 from backend_guard import backends
-from backend_guard.model import Finding, Module, Severity
+from backend_guard.model import Finding, Module, Severity, Syntax
 from backend_guard.rules import base
 
 META = base.Meta("BG110", "unknown-backend-argument", Severity.ERROR)
@@ -70,6 +71,8 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
                 close = difflib.get_close_matches(name, backend_type.arguments, n=1)
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 problems.append(f'"Unsupported argument": `{name}`{hint}')
+            elif backend.syntax is not Syntax.HCL:
+                continue
             elif attribute.written_as_block and not argument.is_block:
                 problems.append(
                     f'"Unsupported block type": `{name}` is an attribute, write `{name} = {{ ... }}`'

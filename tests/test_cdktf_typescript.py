@@ -218,6 +218,28 @@ def test_cloud_workspace_class_counts_as_a_workspace(monkeypatch: pytest.MonkeyP
     assert "no workspace" not in finding.message
 
 
+def test_computed_workspaces_name_a_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "main.ts").write_text(
+        """import { Construct } from 'constructs';
+import { App, TerraformStack, RemoteBackend } from 'cdktf';
+
+class Api extends TerraformStack {
+  constructor(scope: Construct, id: string, workspace: string) {
+    super(scope, id);
+    new RemoteBackend(this, { organization: 'acme', workspaces: { name: workspace } });
+  }
+}
+
+new Api(new App(), 'api', process.argv[2]);
+"""
+    )
+    (finding,) = [f for f in scan_here(tmp_path, monkeypatch).findings if f.rule == "BG106"]
+    assert "organization 'acme' (no API token" in finding.message
+    assert "no workspace" not in finding.message
+
+
 def test_top_level_constructs_belong_to_the_stack_given_as_scope() -> None:
     text = """import { App, CloudBackend, NamedCloudWorkspace } from 'cdktf';
 import { IsoStack, ClusterStack } from './stacks';

@@ -53,7 +53,9 @@ def _gaps(backend: BackendConfig, context: base.RuleContext) -> list[str]:
     if backend.attribute("organization") is None and "TF_CLOUD_ORGANIZATION" not in env:
         gaps.append("no organization")
     workspaces = backend.attribute("workspaces")
-    if (workspaces is None or not workspaces.value.literal) and "TF_WORKSPACE" not in env:
+    # A value the program computes (`{ name: workspaceName }`) names a workspace; an empty one does not.
+    empty = workspaces is None or (workspaces.value.is_known and not workspaces.value.literal)
+    if empty and "TF_WORKSPACE" not in env:
         gaps.append("no workspace")
     if backend.attribute("token") is None and context.repo.token_hint is None:
         gaps.append("no API token configured anywhere in the repository")

@@ -66,6 +66,8 @@ def _write_output(env: Mapping[str, str], values: Mapping[str, str]) -> None:
         for name, value in values.items():
             if "\n" in value or "\r" in value:
                 delimiter = f"ghadelimiter_{uuid.uuid4()}"
+                while delimiter in value:  # a line of the value must not end it early
+                    delimiter = f"ghadelimiter_{uuid.uuid4()}"
                 handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
             else:
                 handle.write(f"{name}={value}\n")

@@ -14,6 +14,7 @@ _ENV = {
     "GIT_COMMITTER_EMAIL": "mona@example.com",
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_LITERAL_PATHSPECS": "1",  # a file name with `*`, `?` or `[` names only that file
 }
 _STATUS = {
     "A": "added",
@@ -41,9 +42,9 @@ class GitRepo:
             env=env,
             check=True,
             capture_output=True,
-            text=True,
         )
-        return done.stdout
+        # decoded by hand: text mode would turn a carriage return in a file name into a newline
+        return done.stdout.decode("utf-8")
 
     def write(self, relative: str, text: str) -> None:
         target = self.path / relative

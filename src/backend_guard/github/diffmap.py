@@ -55,7 +55,7 @@ def parse_patch(patch: str) -> list[Hunk]:
     added: set[int] = set()
     current = 0
     started = False
-    for raw in patch.splitlines():
+    for raw in patch.removesuffix("\n").split("\n"):  # content may hold a CR, a form feed, ...
         header = _HUNK.match(raw)
         if header:
             if started:

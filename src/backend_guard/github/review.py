@@ -101,11 +101,18 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _lines(text: str) -> list[str]:
+    """`text` cut after each LF only, as GitHub and the scanner number lines (`splitlines` also
+    cuts at a lone CR, a form feed, U+2028 and more, which would shift every line after)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
 def _suggestion(group: Group, text: str) -> str | None:
     """The replacement of lines start..end, when the fix edits only inside them."""
     if group.fix is None or any(edit.path != group.path for edit in group.fix.edits):
         return None
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     if group.end_line > len(lines):
         return None
     before = "".join(lines[group.start_line - 1 : group.end_line])
@@ -129,8 +136,8 @@ def _fenced_diff(group: Group, text: str) -> str:
     new = apply_edits(text, [e for e in group.fix.edits if e.path == group.path])
     diff = "".join(
         difflib.unified_diff(
-            text.splitlines(keepends=True),
-            new.splitlines(keepends=True),
+            _lines(text),
+            _lines(new),
             f"a/{group.path}",
             f"b/{group.path}",
         )

@@ -546,3 +546,46 @@ def test_near_miss_programs_never_crash_the_source_or_the_fix(noise: str) -> Non
         fix = local_backend_fix(backend, text)
         if fix is not None:
             apply_edits(text, fix.edits)
+
+
+def test_two_stacks_of_one_file_are_fixed_in_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both fixes rewrite the import line: `fix` applies one, rescans, and applies the other."""
+    (tmp_path / "main.ts").write_text(
+        """import { Construct } from 'constructs';
+import { App, TerraformStack, RemoteBackend, NamedRemoteWorkspace } from 'cdktf';
+
+class Api extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new RemoteBackend(this, { organization: 'acme', workspaces: { name: 'api-prod' } });
+  }
+}
+
+class Web extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new RemoteBackend(this, {
+      organization: 'acme',
+      workspaces: new NamedRemoteWorkspace('web-prod'),
+    });
+  }
+}
+
+const app = new App();
+new Api(app, 'api');
+new Web(app, 'web');
+app.synth();
+"""
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["fix", "--diff", "."]) == 0
+    assert "1 more fix(es) change the same lines" in capsys.readouterr().err
+    assert main(["fix", "."]) == 0
+    assert capsys.readouterr().out == "fixed main.ts\n"
+    fixed = (tmp_path / "main.ts").read_text()
+    assert "import { App, TerraformStack, LocalBackend } from 'cdktf';" in fixed
+    assert fixed.count("new LocalBackend(this, {") == 2
+    assert "RemoteBackend" not in fixed
+    assert main(["check", "."]) == 0

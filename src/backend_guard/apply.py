@@ -6,10 +6,12 @@ that overlaps one already taken is left out (the next `fix` run picks it up if s
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
+import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +20,11 @@ from backend_guard.model import Edit, Finding
 
 
 class FileChangedError(RuntimeError):
-    """The file on disk is not the text the fix was computed from."""
+    """The file on disk is no longer the one, or the text, the fix was computed from."""
+
+
+class WriteError(RuntimeError):
+    """A fixed file could not be written; says which, and which files were already written."""
 
 
 @dataclass
@@ -69,9 +75,11 @@ def plan(findings: Iterable[Finding], texts: dict[str, str]) -> Plan:
     for finding in findings:
         if finding.fix is None:
             continue
-        edits = finding.fix.edits
-        if any(edit in taken.get(edit.path, []) for edit in edits):
-            continue  # the same fix, already planned for another finding
+        # An edit another fix already plans (the same fix reported twice, or an import line two
+        # CDKTF constructs of one file both change the same way) is made once.
+        edits = [e for e in finding.fix.edits if e not in taken.get(e.path, [])]
+        if not edits:
+            continue
         if any(_overlaps(edit, other) for edit in edits for other in taken.get(edit.path, [])):
             result.skipped.append(finding)
             continue
@@ -91,42 +99,95 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     ) < (a.end_line, a.end_column)
 
 
-def write(plan_: Plan, read_texts: dict[str, str]) -> list[str]:
-    """Write every updated file; refuse any whose content changed since the scan read it."""
+def write(plan_: Plan, read_texts: dict[str, str], roots: Sequence[str] = ()) -> list[str]:
+    """Write every updated file and return their paths; all or none, as far as a file system
+    allows.
+
+    Nothing is written when any file changed since the scan read it, or leads outside `roots`
+    (the scanned paths, when given). Every new text is first written to a temporary file beside
+    its original; only when all are on disk are they renamed over the originals, so a failing
+    write (a full disk) leaves every original untouched.
+    """
     for path in plan_.updated:
-        current = Path(path).read_bytes().decode("utf-8-sig")
-        if current != read_texts[path]:
-            raise FileChangedError(f"{path} changed since it was read; run the check again")
-    written = []
+        if _current_text(path) != read_texts[path]:
+            raise FileChangedError(
+                f"{path} changed since it was read; nothing was written, run the fix again"
+            )
+        if roots and not _inside(path, roots):
+            raise FileChangedError(
+                f"{path} now leads outside {', '.join(roots)}; nothing was written"
+            )
+    staged: list[tuple[str, str, Path]] = []  # (path as shown, temporary file, file it replaces)
+    written: list[str] = []
     targets: dict[str, str] = {}  # real path -> new text; symlinked twins are one file
-    for path, text in sorted(plan_.updated.items()):
-        target = os.path.realpath(path)
-        if targets.get(target) == text:
-            continue
-        targets[target] = text
-        # Through a symlink, the file it points to is what the user maintains: rewrite that,
-        # and keep the link.
-        write_atomically(Path(target), text)
-        written.append(path)
+    current = ""
+    try:
+        for current, text in sorted(plan_.updated.items()):
+            target = os.path.realpath(current)
+            if targets.get(target) == text:
+                continue
+            targets[target] = text
+            # Through a symlink, the file it points to is what the user maintains: rewrite that,
+            # and keep the link.
+            staged.append((current, _stage(Path(target), text), Path(target)))
+        for current, temporary, target in staged:
+            os.replace(temporary, target)
+            written.append(current)
+    except OSError as error:
+        done = f"already fixed: {', '.join(written)}" if written else "no file was changed"
+        raise WriteError(f"cannot write {current}: {error.strerror or error}; {done}") from error
+    finally:
+        for _, temporary, _ in staged[len(written) :]:
+            Path(temporary).unlink(missing_ok=True)
     return written
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same directory, then rename over the original,
-    keeping its permissions and its UTF-8 byte-order mark if it had one."""
-    raw = path.read_bytes()
-    data = text.encode("utf-8")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        data = b"\xef\xbb\xbf" + data
-    mode = path.stat().st_mode
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _current_text(path: str) -> str | None:
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode & 0o7777)
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _inside(path: str, roots: Sequence[str]) -> bool:
+    real = os.path.realpath(path)
+    for root in roots:
+        real_root = os.path.realpath(root)
+        if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same directory, renamed over it."""
+    temporary = _stage(path, text)
+    try:
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _stage(path: Path, text: str) -> str:
+    """A temporary file beside `path` that holds `text` and keeps what the original has: its
+    UTF-8 byte-order mark, permission bits (setuid, setgid, sticky too) and, where allowed, its
+    owner and group. A temporary that cannot be completed is removed."""
+    raw = path.read_bytes()
+    data = text.encode("utf-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    status = path.stat()
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            # Only root may give a file away; otherwise the fixed file belongs to whoever fixes.
+            with contextlib.suppress(PermissionError):
+                os.fchown(handle.fileno(), status.st_uid, status.st_gid)
+            os.fchmod(handle.fileno(), stat.S_IMODE(status.st_mode))  # chown may clear setgid
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary

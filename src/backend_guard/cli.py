@@ -115,13 +115,32 @@ def _check(args: argparse.Namespace, settings: config.Settings) -> int:
     return EXIT_FINDINGS if _fails(result, settings.fail_on) else EXIT_CLEAN
 
 
+# Fixes that touch the same lines (two stacks of one file both editing its import) cannot be
+# planned together; each round applies what it can and the next scan plans the rest.
+MAX_FIX_ROUNDS = 5
+
+
 def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
     result = scan(args.paths, settings)
     planned = apply.plan(result.findings, result.texts)
     if args.diff:
         sys.stdout.write(planned.diff())
+        if planned.skipped:
+            print(
+                f"backend-guard: {len(planned.skipped)} more fix(es) change the same lines and are "
+                "not in this diff; `backend-guard fix` applies them all",
+                file=sys.stderr,
+            )
         return EXIT_CLEAN
-    written = apply.write(planned, result.texts)
+    written: list[str] = []
+    for _ in range(MAX_FIX_ROUNDS):
+        for path in apply.write(planned, result.texts, roots=args.paths):
+            if path not in written:
+                written.append(path)
+        if not planned.skipped:
+            break
+        result = scan(args.paths, settings)
+        planned = apply.plan(result.findings, result.texts)
     for path in written:
         print(f"fixed {path}")
     unfixed = [f for f in result.findings if f.fix is None and f.severity is Severity.ERROR]
@@ -162,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except config.ConfigError as error:
         print(f"backend-guard: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except apply.FileChangedError as error:
+    except (apply.FileChangedError, apply.WriteError) as error:
         print(f"backend-guard: {error}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as error:

@@ -8,9 +8,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lark import Tree
 
+from backend_guard.sources import hcl_tree
 from backend_guard.sources.hcl_blocks import (
     UnbalancedInputError,
-    isolate,
     top_level_blocks,
 )
 
@@ -65,7 +65,8 @@ def test_types_filter() -> None:
 
 def test_isolated_block_parses_with_original_positions() -> None:
     (block,) = top_level_blocks(TRICKY, {"terraform"})
-    tree = hcl2.parses_to_tree(isolate(TRICKY, block))
+    _, (tree,), problem = hcl_tree.parse(block, TRICKY, "main.tf")
+    assert problem is None
     backend = next(
         node
         for node in tree.iter_subtrees()
@@ -180,10 +181,10 @@ def test_generated_files_cut_exactly(
 @given(_file())
 def test_agrees_with_a_full_parse(case: tuple[str, list[tuple[str, tuple[str, ...], int]]]) -> None:
     text, _ = case
-    try:
-        tree = hcl2.parses_to_tree(text)
-    except Exception:  # python-hcl2 rejects some valid escapes such as "$${"; not our subject
-        assume(False)
+    # python-hcl2 mis-lexes the escapes "$${" and "%%{" (it wants a closing brace, which it may
+    # find in a later block); the cutter's handling of them is specified by the test above.
+    assume("$${" not in text and "%%{" not in text)
+    tree = hcl2.parses_to_tree(text)
     body = tree.children[0]
     full = [
         (child.meta.line, child.meta.end_line)
@@ -192,8 +193,7 @@ def test_agrees_with_a_full_parse(case: tuple[str, list[tuple[str, tuple[str, ..
     ]
     cut = []
     for block in top_level_blocks(text):
-        isolated = hcl2.parses_to_tree(isolate(text, block)).children[0]
-        (node,) = [c for c in isolated.children if isinstance(c, Tree) and c.data == "block"]
+        _, (node,), _ = hcl_tree.parse(block, text, "main.tf")
         cut.append((node.meta.line, node.meta.end_line))
     assert cut == full
 

@@ -19,6 +19,7 @@ from backend_guard.model import (
     Span,
     VersionConstraint,
 )
+from backend_guard.sources import hcl_literal_block
 from backend_guard.sources.hcl_blocks import (
     TopLevelBlock,
     UnbalancedInputError,
@@ -32,6 +33,9 @@ _TERRAFORM_BLOCK = re.compile(r"terraform\s*\{")
 _CANDIDATE_WORDS = ('"./', '"../', *(f'"{name}"' for name in STORAGE_NAME_ATTRIBUTE))
 _LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"')
 # `required_version` is always a literal string (Terraform refuses anything else there).
+# python-hcl2 takes about ten milliseconds per kilobyte; real backend and storage blocks are a
+# few kilobytes. A larger block is reported, not parsed.
+MAX_PARSED_BLOCK_CHARS = 64 * 1024
 _REQUIRED_VERSION = re.compile(
     r'^[ \t]*(?P<name>required_version)[ \t]*=[ \t]*"(?P<value>[^"\\\n]*)"', re.MULTILINE
 )
@@ -54,6 +58,14 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
         elif block.type == "terraform":
             _read_terraform_block(block, text, path, module_dir, origin, facts)
         elif block.labels and block.labels[0] in STORAGE_NAME_ATTRIBUTE:
+            storage = (
+                hcl_literal_block.read_storage(block, text, path, module_dir)
+                if block.end - block.start <= MAX_PARSED_BLOCK_CHARS
+                else None
+            )
+            if storage is not None:
+                facts.storage.extend(storage)
+                continue
             fragment, nodes = _parse(block, text, path, facts)
             for node in nodes:
                 facts.storage.extend(_tree().storage_of(node, fragment, path, module_dir, block))
@@ -74,6 +86,14 @@ def _tree() -> ModuleType:
 
 
 def _parse(block: TopLevelBlock, text: str, path: str, facts: FileFacts) -> tuple[str, list]:
+    if block.end - block.start > MAX_PARSED_BLOCK_CHARS:
+        header = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+        message = (
+            f"the `{header}` block is larger than {MAX_PARSED_BLOCK_CHARS // 1024} KiB "
+            "and was not read"
+        )
+        facts.problems.append(_problem(path, block.start_line, block.start_column, message))
+        return "", []
     fragment, nodes, problem = _tree().parse(block, text, path)
     if problem is not None:
         facts.problems.append(problem)
@@ -102,6 +122,14 @@ def _read_terraform_block(
     enclosing = Span(path, block.start_line, block.start_column, *_position(text, block.end))
     for inner in nested:
         if inner.type not in ("backend", "cloud"):
+            continue
+        literal = (
+            hcl_literal_block.read_backend(inner, text, path, module_dir, origin, enclosing)
+            if inner.end - inner.start <= MAX_PARSED_BLOCK_CHARS
+            else None
+        )
+        if literal is not None:
+            facts.backends.append(literal)
             continue
         fragment, nodes = _parse(inner, text, path, facts)
         for node in nodes:

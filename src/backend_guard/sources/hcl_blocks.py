@@ -5,9 +5,6 @@ knows what decides where a block ends: comments (`#`, `//`, `/* */`), quoted tem
 escapes and nested `${ }` / `%{ }` interpolations, heredocs (`<<EOF`, `<<-EOF`) and braces. It
 jumps from one such token to the next with compiled regular expressions, so its cost is close to
 that of reading the file. A brace inside a string, a comment or a heredoc never ends a block.
-
-`isolate` returns the text of one block padded so that line and column numbers of the parse tree
-are those of the original file.
 """
 
 from __future__ import annotations
@@ -172,13 +169,3 @@ def _heredoc_end(text: str, opener: re.Match[str], end: int, lines: _Lines) -> i
             f"heredoc <<{marker.group(2)} is never closed", lines.at(opener.start())
         )
     return closing.end()
-
-
-def isolate(text: str, block: TopLevelBlock) -> str:
-    """The block alone, preceded by padding that keeps its lines and columns where they were."""
-    return (
-        "\n" * (block.start_line - 1)
-        + " " * (block.start_column - 1)
-        + text[block.start : block.end]
-        + "\n"
-    )

@@ -6,6 +6,7 @@ is most of a small scan's start-up time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import hcl2
@@ -21,26 +22,70 @@ from backend_guard.model import (
     StorageResource,
     Syntax,
 )
-from backend_guard.sources.hcl_blocks import TopLevelBlock, isolate
+from backend_guard.sources.hcl_blocks import TopLevelBlock
 from backend_guard.sources.hcl_values import value_of
 from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
+
+# python-hcl2 parses without recursion, but reading its trees recurses about once per level (a
+# list in a list costs three). Real blocks nest a few levels; hostile ones may nest thousands.
+MAX_DEPTH = 200
+_PARSER_POSITION = re.compile(r",? at line \d+,? col(?:umn)? \d+\.?")  # the span says where
 
 
 def parse(
     block: TopLevelBlock, text: str, path: str
 ) -> tuple[str, list[Tree], ParseProblem | None]:
     """One cut-out block as the parser saw it (offsets in that text, lines and columns as in the
-    file), its trees, and the problem when it is invalid."""
-    fragment = isolate(text, block)
+    file), its trees, and the problem when it is invalid.
+
+    The block is parsed alone, indented to its column; its lines are then shifted to those of
+    the file. (Padding the text with the lines above it instead would cost the parser one token
+    per line above the block: quadratic in a file of many blocks.)
+    """
+    fragment = " " * (block.start_column - 1) + text[block.start : block.end] + "\n"
+    shift = block.start_line - 1
     try:
         tree = hcl2.parses_to_tree(fragment)
     except Exception as error:  # python-hcl2 raises Lark errors and its own ValueErrors
-        line = getattr(error, "line", block.start_line) or block.start_line
+        line = (getattr(error, "line", None) or 1) + shift
         column = getattr(error, "column", 1) or 1
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        first_line = _PARSER_POSITION.sub("", first_line)
         message = f"cannot be parsed: {first_line or type(error).__name__}"
         return fragment, [], ParseProblem(Span(path, line, column, line, column), message)
+    deep = _too_deep(tree)
+    if deep is not None:
+        line = getattr(deep.meta, "line", 1) + shift
+        column = getattr(deep.meta, "column", 1)
+        message = f"cannot be read: nested more than {MAX_DEPTH} levels deep"
+        return fragment, [], ParseProblem(Span(path, line, column, line, column), message)
+    _shift_lines(tree, shift)
     return fragment, list(_top_blocks(tree)), None
+
+
+def _shift_lines(tree: Tree, shift: int) -> None:
+    """Move every node and token of `tree` down `shift` lines."""
+    seen: set[int] = set()
+    for subtree in tree.iter_subtrees():
+        items: list[object] = [subtree.meta]
+        items.extend(child for child in subtree.children if isinstance(child, Token))
+        for item in items:
+            if id(item) in seen or getattr(item, "line", None) is None:
+                continue
+            seen.add(id(item))
+            item.line += shift  # type: ignore[attr-defined]
+            item.end_line += shift  # type: ignore[attr-defined]
+
+
+def _too_deep(tree: Tree) -> Tree | None:
+    """The first node found below MAX_DEPTH levels, walked without recursion."""
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return node
+        pending.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
 
 
 def _top_blocks(tree: Tree) -> Iterator[Tree]:

@@ -30,12 +30,13 @@ _PREFILTERS = (
 )
 
 
-# A CDKTF program worth parsing names the package and a backend class or an override.
-_PROGRAM_PREFILTER = re.compile(rb"Backend\b|add_?[Oo]verride")
+# A CDKTF program worth parsing names the package (`HashiCorp.Cdktf` in C#) and a backend
+# class or an override (`AddOverride` in Go and C#).
+_PROGRAM_PREFILTER = re.compile(rb"Backend\b|[Aa]dd_?[Oo]verride")
 
 
 def program_worth_parsing(data: bytes) -> bool:
-    return b"cdktf" in data and _PROGRAM_PREFILTER.search(data) is not None
+    return (b"cdktf" in data or b"Cdktf" in data) and _PROGRAM_PREFILTER.search(data) is not None
 
 
 def worth_parsing(data: bytes) -> bool:
@@ -65,8 +66,13 @@ _SCRIPT_NAMES = frozenset(
 _AUTOMATION_DIRS = ("/.github/workflows/", "/.github/actions/", "/.circleci/", "/.gitlab/")
 # Extensionless scripts in these folders are read as scripts.
 _SCRIPT_DIRS = frozenset({"bin", "scripts", "script", "tools", "ci"})
-_CDKTF_PROGRAM_SUFFIXES = (".ts", ".tsx", ".mts", ".js", ".mjs", ".py")
+_CDKTF_PROGRAM_SUFFIXES = (".ts", ".tsx", ".mts", ".js", ".mjs", ".py", ".go", ".java", ".cs")
 _CDKTF_SKIPPED_DIRS = frozenset({"cdktf.out", "imports", ".gen", "node_modules", "__pycache__"})
+# Vendored and build-output folders of Go, Java and C#, and `cdktf get`'s Go output, whose every
+# resource has an `AddOverride` (below the scanned root, which may itself be one): no program of
+# the project's own there.
+_COMPILED_SUFFIXES = (".go", ".java", ".cs")
+_COMPILED_SKIPPED_DIRS = frozenset({"vendor", "bin", "obj", "target", "build", "generated"})
 
 
 @dataclass(slots=True)
@@ -115,14 +121,18 @@ def discover(
             _add_file(discovery, display_path(root), os.path.basename(root), seen)
             continue
         if not os.path.isdir(root):
-            discovery.problems.append((display_path(root), "no such file or directory"))
+            exists = os.path.lexists(root)
+            message = (
+                "is not a regular file or directory" if exists else "no such file or directory"
+            )
+            discovery.problems.append((display_path(root), message))
             continue
         real_root = os.path.realpath(root)
         shown_root = display_path(root)
         for directory, names in _walk(root, real_root, excludes, discovery):
             shown = _shown_directory(shown_root, directory[len(root) :])
             for name in names:
-                _add_file(discovery, f"{shown}{name}", name, seen)
+                _add_file(discovery, f"{shown}{name}", name, seen, directory[len(root) :])
     discovery.config_files = list(
         _apply_precedence(discovery.config_files, opentofu, discovery.opentofu_dirs)
     )
@@ -169,6 +179,12 @@ def _walk(
                     target = os.path.realpath(entry.path)
                     if target != real_root and not target.startswith(real_root + os.sep):
                         continue  # never follow a link out of the scanned root
+                    if not os.path.exists(entry.path) and kind_of(entry.name) is not None:
+                        # `terraform init` fails to read it: say so rather than skip it
+                        discovery.problems.append(
+                            (display_path(entry.path), "is a symbolic link that leads nowhere")
+                        )
+                        continue
                     if entry.is_dir():
                         continue  # links to directories inside the root: already walked there
                 if entry.is_dir(follow_symlinks=False):
@@ -182,7 +198,9 @@ def _walk(
         stack.extend(reversed(subdirs))
 
 
-def _add_file(discovery: Discovery, path: str, name: str, seen: set[str]) -> None:
+def _add_file(
+    discovery: Discovery, path: str, name: str, seen: set[str], below_root: str = ""
+) -> None:
     if path in seen:
         return
     seen.add(path)
@@ -209,6 +227,10 @@ def _add_file(discovery: Discovery, path: str, name: str, seen: set[str]) -> Non
         name.endswith(_CDKTF_PROGRAM_SUFFIXES)
         and not name.endswith(".d.ts")
         and not _CDKTF_SKIPPED_DIRS.intersection(path.split("/"))
+        and not (
+            name.endswith(_COMPILED_SUFFIXES)
+            and _COMPILED_SKIPPED_DIRS.intersection(below_root.split(os.sep))
+        )
     ):
         discovery.program_files.append(path)
 

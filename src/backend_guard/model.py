@@ -56,6 +56,12 @@ class Span:
     def contains_line(self, line: int) -> bool:
         return self.start_line <= line <= self.end_line
 
+    def start(self) -> Span:
+        """The point where this span starts."""
+        return Span(
+            self.path, self.start_line, self.start_column, self.start_line, self.start_column
+        )
+
 
 class ValueKind(StrEnum):
     LITERAL = "literal"  # a constant the engine sees as written

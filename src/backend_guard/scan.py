@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from dataclasses import dataclass, field, replace
 
 from backend_guard import context as repo_context
@@ -27,9 +28,26 @@ from backend_guard.model import (
 )
 from backend_guard.rules import RULES
 from backend_guard.rules.base import RuleContext
-from backend_guard.sources import cdktf_python, cdktf_typescript, hcl, tfjson
+from backend_guard.sources import (
+    cdktf_csharp,
+    cdktf_go,
+    cdktf_java,
+    cdktf_python,
+    cdktf_typescript,
+    hcl,
+    tfjson,
+)
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a configuration file larger than this is reported, not parsed
+# CDKTF programs are parsed whole, and each fix parses its program again: a program file larger
+# than this (a bundle, generated code) is reported, not parsed.
+MAX_PROGRAM_BYTES = 1024 * 1024
+# Terraform accepts one backend per module and each backend has a few dozen arguments; facts beyond
+# these bounds come from hostile or generated input and would only make the rules slow.
+MAX_BACKENDS_PER_FILE = 20
+MAX_ATTRIBUTES_PER_BACKEND = 200
+# CDKTF program sources by file suffix; TypeScript reads the rest (.ts, .tsx, .js, ...).
+_PROGRAM_SOURCES = {".py": cdktf_python, ".go": cdktf_go, ".java": cdktf_java, ".cs": cdktf_csharp}
 
 
 @dataclass
@@ -52,55 +70,98 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8")
 
 
+def _problem(path: str, message: str, line: int = 1) -> FileFacts:
+    return FileFacts(path=path, problems=[ParseProblem(Span(path, line, 1, line, 1), message)])
+
+
+def _read_bytes(path: str, limit: int) -> bytes | int:
+    """The bytes of a regular file, or its size when that is over `limit` (then only the first
+    `limit` bytes are read, for a pre-filter). Never blocks on a FIFO or a device: they are
+    refused, like any other file that is not a regular file (OSError)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(0, "not a regular file")
+        if status.st_size > limit:
+            return status.st_size
+        return handle.read()
+
+
 def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None]:
     """Facts of one configuration file, and its text when it was parsed."""
-
-    def problem(message: str) -> FileFacts:
-        return FileFacts(
-            path=file.path, problems=[ParseProblem(Span(file.path, 1, 1, 1, 1), message)]
-        )
-
     try:
-        with open(file.path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                return problem(
-                    f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read"
-                ), None
-            data = handle.read()
+        data = _read_bytes(file.path, MAX_FILE_BYTES)
     except OSError as error:
-        return problem(f"cannot be read ({error.strerror})"), None
+        return _problem(file.path, f"cannot be read ({error.strerror})"), None
+    if isinstance(data, int):
+        return _problem(
+            file.path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read"
+        ), None
     if not discover.worth_parsing(data):
         return None, None
     try:
         text = decode(data)
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return FileFacts(
-            path=file.path,
-            problems=[ParseProblem(Span(file.path, line, 1, line, 1), "is not UTF-8 text")],
-        ), None
+        return _problem(file.path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1), None
     if file.kind in (FileKind.JSON, FileKind.TOFU_JSON):
-        return tfjson.read(file.path, text, file.module_dir, synthesized=file.synthesized), text
-    return hcl.read(file.path, text, file.module_dir), text
+        facts = tfjson.read(file.path, text, file.module_dir, synthesized=file.synthesized)
+    else:
+        facts = hcl.read(file.path, text, file.module_dir)
+    return _bounded(facts), text
 
 
 def _read_program(path: str) -> tuple[FileFacts | None, str | None]:
     """Facts of one CDKTF program file, read only when its bytes name a backend."""
     try:
-        with open(path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                return None, None
-            data = handle.read()
+        data = _read_bytes(path, MAX_PROGRAM_BYTES)
     except OSError:
-        return None, None
+        return None, None  # not known to be CDKTF code: nothing to say about it
+    if isinstance(data, int):
+        with open(path, "rb") as handle:
+            if not discover.program_worth_parsing(handle.read(MAX_PROGRAM_BYTES)):
+                return None, None
+        return _problem(
+            path, f"is larger than {MAX_PROGRAM_BYTES // (1024 * 1024)} MiB and was not read"
+        ), None
     if not discover.program_worth_parsing(data):
         return None, None
     try:
         text = decode(data)
-    except UnicodeDecodeError:
-        return None, None
-    source = cdktf_python if path.endswith(".py") else cdktf_typescript
-    return source.read(path, text, path), text
+    except UnicodeDecodeError as error:
+        return _problem(path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1), None
+    source = _PROGRAM_SOURCES.get(os.path.splitext(path)[1], cdktf_typescript)
+    return _bounded(source.read(path, text, path)), text
+
+
+def _bounded(facts: FileFacts) -> FileFacts:
+    """`facts` cut to MAX_BACKENDS_PER_FILE backends of MAX_ATTRIBUTES_PER_BACKEND arguments;
+    what is cut is reported where it starts."""
+    if len(facts.backends) > MAX_BACKENDS_PER_FILE:
+        first = facts.backends[MAX_BACKENDS_PER_FILE].span
+        facts.problems.append(
+            ParseProblem(
+                first.start(),
+                f"declares more than {MAX_BACKENDS_PER_FILE} backends; "
+                "those from here on were not checked",
+            )
+        )
+        del facts.backends[MAX_BACKENDS_PER_FILE:]
+    for index, backend in enumerate(facts.backends):
+        if len(backend.attributes) <= MAX_ATTRIBUTES_PER_BACKEND:
+            continue
+        first = backend.attributes[MAX_ATTRIBUTES_PER_BACKEND].span
+        facts.problems.append(
+            ParseProblem(
+                first.start(),
+                f"{backend.label} has more than {MAX_ATTRIBUTES_PER_BACKEND} arguments; "
+                "those from here on were not checked",
+            )
+        )
+        facts.backends[index] = replace(
+            backend, attributes=backend.attributes[:MAX_ATTRIBUTES_PER_BACKEND]
+        )
+    return facts
 
 
 def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> None:
@@ -133,10 +194,9 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
         storage.extend(facts.storage)
         calls.setdefault(file.module_dir, []).extend(facts.module_sources)
         problems.setdefault(file.module_dir, []).extend(facts.problems)
+    synthesized = [f.path for f in found.config_files if f.synthesized]
     synthesized_apps = {
-        app
-        for app in found.cdktf_apps
-        if any(f.synthesized and f.path.startswith(f"{app}/") for f in found.config_files)
+        app for app in found.cdktf_apps if any(p.startswith(f"{app}/") for p in synthesized)
     }
     program_apps: set[str] = set()
     programs_read = 0
@@ -157,8 +217,12 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
             program_apps.update(
                 app for app in found.cdktf_apps if path.startswith(f"{app}/") or app == "."
             )
+        directory = os.path.dirname(path) or "."
         for problem in facts.problems:
-            problems.setdefault(os.path.dirname(path) or ".", []).append(problem)
+            # The program's directory may hold no configuration: give it a module, so that
+            # unparseable-file reports the problem.
+            modules.setdefault(directory, Module(dir=directory, is_cdktf=True))
+            problems.setdefault(directory, []).append(problem)
     # Synthesized output of an app whose program was read says the same again: the program is
     # what must change, so only it is reported.
     for app in program_apps & synthesized_apps:
@@ -179,7 +243,14 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
         elif module.dir in found.opentofu_dirs or repo.opentofu_hint is not None:
             module.engine = Engine.OPENTOFU
 
+    fixes: dict[int, Fix | None] = {}  # several rules ask for the fix of one backend
+
     def fix_for(backend: BackendConfig) -> Fix | None:
+        if id(backend) not in fixes:
+            fixes[id(backend)] = _fix_for(backend)
+        return fixes[id(backend)]
+
+    def _fix_for(backend: BackendConfig) -> Fix | None:
         text = texts.get(backend.path)
         if text is None:
             return None

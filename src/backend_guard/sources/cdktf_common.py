@@ -18,7 +18,9 @@ from backend_guard.model import (
     Attribute,
     BackendConfig,
     BackendKind,
+    FileFacts,
     Origin,
+    ParseProblem,
     Span,
     Syntax,
     Value,
@@ -61,6 +63,11 @@ OVERRIDE_PATH = re.compile(
 _ENVIRONMENT_NAME = re.compile(r"(?i)^(environment_?suffix|env_?suffix|environment|env|stage)$")
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+# Reading a construct walks the program, and each fix parses it again: a file with more
+# constructs or overrides than any real stack has is read up to these bounds, and says so.
+MAX_CONSTRUCTS = 20
+MAX_OVERRIDES = 200
 
 
 def argument_name(prop: str) -> str:
@@ -167,10 +174,45 @@ class ParsedSource:
             self._column(end_row, end_column),
         )
 
+    def span_between(self, first: Node, last: Node) -> Span:
+        """From the start of `first` to the end of `last`: `.bucket("b")` in a builder chain."""
+        start, end = self.span(first), self.span(last)
+        return Span(self.path, start.start_line, start.start_column, end.end_line, end.end_column)
+
     def first_error(self) -> Node | None:
         if not self.root.has_error:
             return None
         return next((n for n in walk(self.root) if n.type == "ERROR" or n.is_missing), None)
+
+
+def bounded(
+    program: ParsedSource, constructs: list[Construct]
+) -> tuple[list[Construct], list[ParseProblem]]:
+    """The first MAX_CONSTRUCTS constructs, each with at most MAX_OVERRIDES overrides, and a
+    problem where reading stopped."""
+    problems: list[ParseProblem] = []
+    if len(constructs) > MAX_CONSTRUCTS:
+        span = program.span(constructs[MAX_CONSTRUCTS].node)
+        problems.append(
+            ParseProblem(
+                span.start(),
+                f"has more than {MAX_CONSTRUCTS} backend constructs; "
+                "those from here on were not read",
+            )
+        )
+        constructs = constructs[:MAX_CONSTRUCTS]
+    for construct in constructs:
+        if len(construct.overrides) > MAX_OVERRIDES:
+            span = program.span(construct.overrides[MAX_OVERRIDES][0])
+            problems.append(
+                ParseProblem(
+                    span.start(),
+                    f"has more than {MAX_OVERRIDES} backend overrides in stack {construct.stack}; "
+                    "those from here on were not read",
+                )
+            )
+            del construct.overrides[MAX_OVERRIDES:]
+    return constructs, problems
 
 
 class Program(Protocol):
@@ -220,3 +262,97 @@ def backend_of(
         overrides=tuple(overrides),
         dedicated_bindings=tuple(dedicated),
     )
+
+
+# -- what the Go, Java and C# sources share ---------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f"}
+_ESCAPE = re.compile(
+    r"\\(u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|.)", re.S
+)
+_NUMBER_SUFFIX = re.compile(r"[lLuUfFdDmM]+$")
+
+
+def unescape(text: str) -> str:
+    """A backslash escape of Go, Java or C# (`\\n`, `\\"`, `\\u00e9`) as the text it stands for."""
+
+    def one(match: re.Match[str]) -> str:
+        body = match[1]
+        if body[0] in "uUx" and len(body) > 1:
+            code = int(body[1:].strip("{}"), 16)
+            return "\ufffd" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code)
+        return _ESCAPES.get(body, body)
+
+    return _ESCAPE.sub(one, text)
+
+
+def number(text: str) -> object:
+    """A numeric literal's value (`3`, `0x1F`, `1_000L`, `2.5f`), or None."""
+    plain = text.replace("_", "")
+    hexadecimal = plain[:2].lower() == "0x"  # where `f` and `d` are digits
+    plain = plain.rstrip("lLuU") if hexadecimal else _NUMBER_SUFFIX.sub("", plain)
+    try:
+        return int(plain, 0)
+    except ValueError:
+        pass
+    try:
+        return float(plain)
+    except ValueError:
+        return None
+
+
+def shown(value: object) -> str:
+    """A known value as a message shows it: `'acme'`, `true`, `3`."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def attach_override(
+    found: list[Construct],
+    by_stack: dict[str, Construct],
+    owner: Construct | None,
+    call: Node,
+    path: str,
+    value: Node,
+    stack: str,
+) -> None:
+    """Add `addOverride(path, value)` to the backend it writes into: `owner`, the construct the
+    call was made on, or for `terraform.backend.<type>.<argument>` the stack's backend (a
+    backend of its own when the stack has no construct, as synth makes one)."""
+    if owner is not None:
+        owner.overrides.append((call, BACKEND_CLASSES[owner.class_name][1], path, value))
+        return
+    match = OVERRIDE_PATH.fullmatch(path)
+    if match is None:
+        return
+    owner = by_stack.get(stack)
+    if owner is None:
+        owner = Construct(call, "", None, None, stack)
+        by_stack[stack] = owner
+        found.append(owner)
+    owner.overrides.append((call, match["type"], match["argument"], value))
+
+
+class ReadableProgram(Program, Protocol):
+    """A program that finds its own constructs, as the Go, Java and C# ones do."""
+
+    def constructs(self) -> list[Construct]: ...
+    def first_error(self) -> Node | None: ...
+
+
+def facts_of(
+    program: ReadableProgram, module_dir: str, syntax: Syntax, callee: str, path: str
+) -> FileFacts:
+    """One file's backends, one per stack, and a syntax error when the file has backends."""
+    facts = FileFacts(path=path)
+    for construct in program.constructs():
+        facts.backends.append(backend_of(program, construct, module_dir, syntax, callee))
+    error = program.first_error()
+    if error is not None and facts.backends:
+        facts.problems.append(
+            ParseProblem(
+                program.span(error), "has a syntax error; its backend may be read incompletely"
+            )
+        )
+    return facts

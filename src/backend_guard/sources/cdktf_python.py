@@ -30,6 +30,7 @@ from backend_guard.sources.cdktf_common import (
     ParsedSource,
     Resolved,
     backend_of,
+    bounded,
     program_value,
     walk,
     workspace,
@@ -489,7 +490,8 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     if "cdktf" not in text:
         return facts
     program = Program(path, text)
-    for construct in program.constructs():
+    constructs, facts.problems = bounded(program, program.constructs())
+    for construct in constructs:
         facts.backends.append(backend_of(program, construct, module_dir, Syntax.PYTHON, "function"))
     error = program.first_error()
     if error is not None and facts.backends:

@@ -31,6 +31,7 @@ from backend_guard.sources.cdktf_common import (
     Resolved,
     argument_name,
     backend_of,
+    bounded,
     program_value,
     walk,
     workspace,
@@ -418,7 +419,8 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     program = Program(path, text)
     if program.root.has_error and not program.classes and not program.namespaces:
         return facts
-    for construct in program.constructs():
+    constructs, facts.problems = bounded(program, program.constructs())
+    for construct in constructs:
         facts.backends.append(
             backend_of(program, construct, module_dir, Syntax.TYPESCRIPT, "constructor")
         )

@@ -1,0 +1,358 @@
+"""CDKTF Go programs to `BackendConfig` facts, with tree-sitter.
+
+Nothing is run or compiled. Backend constructors of the `cdktf` package
+(`github.com/hashicorp/terraform-cdk-go/cdktf`, imported plainly, under another name or with a
+dot) are found in the syntax tree: `cdktf.NewS3Backend(stack, &cdktf.S3BackendConfig{Bucket:
+jsii.String("b"), ...})`. Fields are read from the config's composite literal (written in place or
+bound to a variable) and named as synth names them (`DynamodbTable` -> `dynamodb_table`). Values
+are resolved as far as reading allows: string, number and boolean literals, `jsii.String(...)`,
+`jsii.Bool(...)`, `jsii.Number(...)`, `jsii.Strings(...)`, `&x`, and constants and variables
+declared in scope. `X.AddOverride(jsii.String("terraform.backend.<type>.<arg>"), value)` adds to
+the stack's backend. A stack is the function that builds it, or the id it is made with when that
+is a literal (`cdktf.NewTerraformStack(app, jsii.String("prod"))`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tree_sitter_go
+from tree_sitter import Language, Node, Parser
+
+from backend_guard.model import Attribute, FileFacts, Syntax, Value
+from backend_guard.sources.cdktf_common import (
+    BACKEND_CLASSES,
+    WORKSPACE_CLASSES,
+    Construct,
+    ParsedSource,
+    Resolved,
+    argument_name,
+    attach_override,
+    facts_of,
+    number,
+    program_value,
+    unescape,
+    walk,
+    workspace,
+)
+
+CDKTF_MODULE = "github.com/hashicorp/terraform-cdk-go/cdktf"
+JSII_MODULE = "github.com/aws/jsii-runtime-go"
+_SCALARS = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal"})
+_LITERAL_NODES = _SCALARS | {"float_literal", "true", "false"}
+# jsii's pointer helpers, which wrap literals: `jsii.String("b")` is the string "b".
+_JSII_SCALARS = frozenset({"String", "Bool", "Number"})
+_JSII_LISTS = frozenset({"Strings", "Bools", "Numbers"})
+_DECLARATIONS = frozenset({"short_var_declaration", "var_declaration", "const_declaration"})
+_MAX_DEPTH = 20
+
+
+@cache
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_go.language()))
+
+
+class Program(ParsedSource):
+    """One parsed Go file and the names it imports `cdktf` and `jsii` under."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text, _parser())
+        self.dot_import = False  # `import . ".../cdktf"`: `NewS3Backend(...)` unqualified
+        self.jsii: set[str] = set()
+        for spec in (n for n in walk(self.root) if n.type == "import_spec"):
+            self._read_import(spec)
+
+    def _read_import(self, spec: Node) -> None:
+        path, name = spec.child_by_field_name("path"), spec.child_by_field_name("name")
+        if path is None:
+            return
+        module = self._string(path)
+        local = self.node_text(name) if name is not None else module.rsplit("/", 1)[-1]
+        if module == CDKTF_MODULE:
+            if name is not None and name.type == "dot":
+                self.dot_import = True
+            else:
+                self.namespaces.add(local)
+        elif module == JSII_MODULE:
+            self.jsii.add(self.node_text(name) if name is not None else "jsii")
+
+    # -- constructs ---------------------------------------------------------------------------
+
+    def constructs(self) -> list[Construct]:
+        found: list[Construct] = []
+        bound: dict[tuple[str, str], Construct] = {}
+        calls = [n for n in walk(self.root) if n.type == "call_expression"]
+        for node in calls:
+            construct = self._construct(node)
+            if construct is None:
+                continue
+            found.append(construct)
+            name = self._assigned_name(node)
+            if name is not None:
+                bound[(construct.stack, name)] = construct
+        by_stack = {c.stack: c for c in found}
+        for node in calls:
+            selector = _selector(node)
+            values = _arguments(node)
+            if selector is None or self.node_text(selector[1]) != "AddOverride" or len(values) < 2:
+                continue
+            path = self.resolve(values[0]).literal
+            if not isinstance(path, str):
+                continue
+            target = selector[0]
+            stack = self._stack(node, target)
+            owner = bound.get((stack, self.node_text(target)))
+            attach_override(found, by_stack, owner, node, path, values[1], stack)
+        return found
+
+    def _class_of(self, function: Node) -> tuple[str | None, str | None]:
+        """The backend class a constructor call makes, and the package name it is called by."""
+        if function.type == "selector_expression":
+            operand = function.child_by_field_name("operand")
+            field = function.child_by_field_name("field")
+            if operand is None or field is None or self.node_text(operand) not in self.namespaces:
+                return None, None
+            namespace, name = self.node_text(operand), self.node_text(field)
+        elif function.type == "identifier" and self.dot_import:
+            namespace, name = None, self.node_text(function)
+        else:
+            return None, None
+        class_name = name[3:] if name.startswith("New") else ""
+        return (class_name, namespace) if class_name in BACKEND_CLASSES else (None, None)
+
+    def _construct(self, node: Node) -> Construct | None:
+        function = node.child_by_field_name("function")
+        if function is None:
+            return None
+        class_name, namespace = self._class_of(function)
+        if class_name is None:
+            return None
+        values = _arguments(node)
+        props = self._literal_value(values[1]) if len(values) > 1 else None
+        stack = self._stack(node, values[0] if values else None)
+        return Construct(node, class_name, namespace, props, stack)
+
+    def _literal_value(self, node: Node, depth: int = 0) -> Node | None:
+        """The `{Field: value, ...}` of a config: `&cdktf.S3BackendConfig{...}` or a variable."""
+        if depth > _MAX_DEPTH:
+            return None
+        if node.type in ("unary_expression", "parenthesized_expression"):
+            inner = node.child_by_field_name("operand") or (
+                node.named_children[0] if node.named_children else None
+            )
+            return self._literal_value(inner, depth + 1) if inner is not None else None
+        if node.type == "identifier":
+            value = self.binding(self.node_text(node), node)
+            return self._literal_value(value, depth + 1) if value is not None else None
+        if node.type == "composite_literal":
+            return node.child_by_field_name("body")
+        return None
+
+    def _assigned_name(self, node: Node) -> str | None:
+        """`backend` in `backend := cdktf.NewS3Backend(...)`."""
+        values = node.parent
+        declaration = values.parent if values is not None else None
+        if values is None or declaration is None or values.type != "expression_list":
+            return None
+        if declaration.type not in ("short_var_declaration", "var_spec", "assignment_statement"):
+            return None
+        names = _names(declaration)
+        if len(names) != 1:
+            return None
+        return self.node_text(names[0])
+
+    def _stack(self, node: Node, scope: Node | None) -> str:
+        """The stack id a literal gives the scope (`stack :=
+        cdktf.NewTerraformStack(app, jsii.String("prod"))`), else the enclosing function."""
+        if scope is not None and scope.type == "identifier":
+            value = self.binding(self.node_text(scope), scope)
+            values = (
+                _arguments(value) if value is not None and value.type == "call_expression" else []
+            )
+            if len(values) > 1:
+                stack_id = self.resolve(values[1]).literal
+                if isinstance(stack_id, str):
+                    return stack_id
+        parent = node.parent
+        while parent is not None:
+            if parent.type in ("function_declaration", "method_declaration"):
+                name = parent.child_by_field_name("name")
+                if name is not None:
+                    return self.node_text(name)
+            parent = parent.parent
+        return self.node_text(scope) if scope is not None else "(top level)"
+
+    # -- values -------------------------------------------------------------------------------
+
+    def binding(self, name: str, at: Node) -> Node | None:
+        """The value `name` was last declared or assigned with before `at`, in an enclosing
+        block, or declared with at package level."""
+        scope = at.parent
+        while scope is not None:
+            if scope.type in ("statement_list", "source_file"):
+                value = None
+                for statement in scope.named_children:
+                    if scope.type == "statement_list" and statement.start_byte >= at.start_byte:
+                        break
+                    value = self._bound_by(statement, name) or value
+                if value is not None:
+                    return value
+            scope = scope.parent
+        return None
+
+    def _bound_by(self, statement: Node, name: str) -> Node | None:
+        if statement.type in _DECLARATIONS:
+            specs = [statement] if statement.type == "short_var_declaration" else []
+            for child in statement.named_children:
+                if child.type in ("var_spec", "const_spec"):
+                    specs.append(child)
+                elif child.type == "var_spec_list":
+                    specs += [s for s in child.named_children if s.type == "var_spec"]
+        elif statement.type == "assignment_statement":
+            operator = statement.child_by_field_name("operator")
+            specs = [statement] if operator is not None and self.node_text(operator) == "=" else []
+        else:
+            return None
+        value = None
+        for spec in specs:
+            names = _names(spec)
+            values = spec.child_by_field_name("value") or spec.child_by_field_name("right")
+            items = values.named_children if values is not None else []
+            for index, key in enumerate(names):
+                if self.node_text(key) == name and index < len(items):
+                    value = items[index]
+        return value
+
+    def resolve(self, node: Node, depth: int = 0) -> Resolved:
+        if depth > _MAX_DEPTH:
+            return Resolved()
+        kind = node.type
+        if kind in ("interpreted_string_literal", "raw_string_literal"):
+            return Resolved(self._string(node))
+        if kind in ("int_literal", "float_literal"):
+            return Resolved(number(self.node_text(node)))
+        if kind in ("true", "false"):
+            return Resolved(kind == "true")
+        if kind in ("unary_expression", "parenthesized_expression"):
+            operator = node.child_by_field_name("operator")
+            inner = node.child_by_field_name("operand") or (
+                node.named_children[0] if node.named_children else None
+            )
+            if inner is None or (operator is not None and self.node_text(operator) != "&"):
+                return Resolved()
+            return self.resolve(inner, depth + 1)
+        if kind == "identifier":
+            value = self.binding(self.node_text(node), node)
+            return self.resolve(value, depth + 1) if value is not None else Resolved()
+        if kind == "selector_expression":
+            return Resolved(props=(self.node_text(node),))
+        if kind == "call_expression":
+            return self._call(node, depth)
+        return Resolved()
+
+    def _call(self, node: Node, depth: int) -> Resolved:
+        """`jsii.String("b")`, `jsii.Strings("a", "b")`, `cdktf.NewNamedCloudWorkspace(...)`."""
+        selector = _selector(node)
+        if selector is None:
+            return Resolved()
+        package, name = (self.node_text(part) for part in selector)
+        values = _arguments(node)
+        if package in self.jsii and name in _JSII_SCALARS and len(values) == 1:
+            return self.resolve(values[0], depth + 1)
+        if package in self.jsii and name in _JSII_LISTS:
+            items = [self.resolve(v, depth + 1) for v in values]
+            if all(item.literal is not None for item in items):
+                return Resolved([item.literal for item in items])
+            return Resolved(props=tuple(p for item in items for p in item.props))
+        if package in self.namespaces and name.startswith("New") and values:
+            class_name = name[3:]
+            if class_name in WORKSPACE_CLASSES:
+                return workspace(class_name, self.resolve(values[0], depth + 1))
+        return Resolved()
+
+    def _string(self, node: Node) -> str:
+        if node.type == "raw_string_literal":
+            return "".join(
+                self.node_text(c) for c in node.children if c.type == "raw_string_literal_content"
+            ).replace("\r", "")
+        return "".join(
+            unescape(self.node_text(c)) if c.type == "escape_sequence" else self.node_text(c)
+            for c in node.children
+            if c.type in ("interpreted_string_literal_content", "escape_sequence")
+        )
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def attributes(self, construct: Construct) -> list[Attribute]:
+        result: list[Attribute] = []
+        for element in construct.props.named_children if construct.props is not None else []:
+            if element.type != "keyed_element":
+                continue
+            key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
+            if key is None or value is None or not value.named_children:
+                continue
+            name = self.node_text(key).strip()
+            result.append(
+                Attribute(
+                    argument_name(name), self.value(value.named_children[0]), self.span(element)
+                )
+            )
+        return result
+
+    def value(self, node: Node) -> Value:
+        return program_value(
+            self.node_text(node), self.resolve(node), literal_syntax=self._literal_syntax(node)
+        )
+
+    def _literal_syntax(self, node: Node) -> bool:
+        """A literal, or a literal in a jsii pointer helper: `jsii.String("b")`."""
+        if node.type in _LITERAL_NODES:
+            return True
+        selector = _selector(node) if node.type == "call_expression" else None
+        values = _arguments(node)
+        return (
+            selector is not None
+            and self.node_text(selector[0]) in self.jsii
+            and self.node_text(selector[1]) in _JSII_SCALARS
+            and len(values) == 1
+            and values[0].type in _LITERAL_NODES
+        )
+
+    def dedicated_bindings(self, construct: Construct) -> list[tuple[str, Node, Node]]:
+        """None: bindings are reported for removal only where a fix removes them."""
+        return []
+
+
+def _arguments(call: Node) -> list[Node]:
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None:
+        return []
+    return [a for a in arguments.named_children if a.type != "comment"]
+
+
+def _selector(call: Node) -> tuple[Node, Node] | None:
+    """The package or receiver and the name a call is made through: `jsii` and `String` in
+    `jsii.String("b")`."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return None
+    operand, field = function.child_by_field_name("operand"), function.child_by_field_name("field")
+    return (operand, field) if operand is not None and field is not None else None
+
+
+def _names(declaration: Node) -> list[Node]:
+    """The names a declaration or assignment binds, in order."""
+    left = declaration.child_by_field_name("left")
+    if left is not None:
+        return [n for n in left.named_children if n.type == "identifier"]
+    return declaration.children_by_field_name("name")
+
+
+def read(path: str, text: str, module_dir: str) -> FileFacts:
+    """The backends of the CDKTF stacks in one Go file (none when it is not CDKTF code)."""
+    if "cdktf" not in text:
+        return FileFacts(path=path)
+    program = Program(path, text)
+    if not program.namespaces and not program.dot_import:
+        return FileFacts(path=path)
+    return facts_of(program, module_dir, Syntax.GO, "function", path)

@@ -1,6 +1,7 @@
 """CDKTF stacks in Go, Java and C#: findings on whole little projects, the facts read from them
-(names, values, exact spans), the forms each language writes a backend in, and properties of
-the three sources on generated and mangled programs.
+(names, values, exact spans), the forms each language writes a backend in, the bounds on
+constructs and overrides per file, and properties of the three sources on generated and mangled
+programs.
 
 These languages have no automatic fix: findings carry none, and `backend-guard fix` says so and
 leaves the files alone.
@@ -26,6 +27,7 @@ from backend_guard.model import (
     BackendKind,
     FileFacts,
     Origin,
+    ParseProblem,
     Severity,
     Span,
     Syntax,
@@ -393,6 +395,12 @@ import (
 )
 """
 
+HEADERS = {
+    "go": GO_HEADER,
+    "java": "import com.hashicorp.cdktf.*;\n",
+    "cs": "using HashiCorp.Cdktf;\n",
+}
+
 
 def test_go_qualified_aliased_and_dot_imported_constructors() -> None:
     plain = GO_HEADER + "func s(st cdktf.TerraformStack) { cdktf.NewS3Backend(st, nil) }\n"
@@ -461,99 +469,127 @@ def test_mentions_in_comments_and_strings_are_no_backend(suffix: str, text: str)
     assert read(suffix, text) == FileFacts(path=f"stack.{suffix}")
 
 
-def test_go_values_and_bindings() -> None:
-    text = GO_HEADER + (
-        'const region = "eu-west-1"\n'
-        "func s(st cdktf.TerraformStack) {\n"
-        '\tvar (\n\t\tbucket = "b\\u00e9\\n"\n\t\tkey, other = `k\\n`, 1\n\t)\n'
-        '\ttable := "old"\n'
-        '\ttable = "locks"\n'
-        "\tcfg := &cdktf.S3BackendConfig{\n"
-        "\t\tBucket: &bucket, Key: jsii.String(key), Region: jsii.String(region),\n"
-        "\t\tDynamodbTable: jsii.String(table), MaxRetries: jsii.Number(0x1F),\n"
-        "\t\tEncrypt: jsii.Bool(false), Ec2MetadataServiceEndpoint: jsii.String(props.Endpoint),\n"
-        '\t\tSharedConfigFiles: jsii.Strings("a", "b"), Profile: jsii.String(os.Getenv("P")),\n'
-        "\t}\n"
-        "\tcdktf.NewS3Backend(st, cfg)\n"
-        "}\n"
-    )
-    backend = only_backend("go", text)
-    assert {a.name: a.value.literal for a in backend.attributes} == {
-        "bucket": "bé\n",
-        "key": "k\\n",
-        "region": "eu-west-1",
-        "dynamodb_table": "locks",
-        "max_retries": 31,
-        "encrypt": False,
-        "ec2_metadata_service_endpoint": None,
-        "shared_config_files": ["a", "b"],
-        "profile": None,
-    }
-    endpoint = backend.attribute("ec2_metadata_service_endpoint")
-    assert endpoint is not None and endpoint.value.references == ("props.Endpoint",)
-    assert backend.attribute("max_retries").value.kind is ValueKind.LITERAL  # type: ignore[union-attr]
+GO_VALUES = GO_HEADER + (
+    'const region = "eu-west-1"\n'
+    "func s(st cdktf.TerraformStack) {\n"
+    '\tvar (\n\t\tbucket = "b\\u00e9\\n"\n\t\tkey, other = `k\\n`, 1\n\t)\n'
+    '\ttable := "old"\n'
+    '\ttable = "locks"\n'
+    "\tcfg := &cdktf.S3BackendConfig{\n"
+    "\t\tBucket: &bucket, Key: jsii.String(key), Region: jsii.String(region),\n"
+    "\t\tDynamodbTable: jsii.String(table), MaxRetries: jsii.Number(0x1F),\n"
+    "\t\tEncrypt: jsii.Bool(false), Ec2MetadataServiceEndpoint: jsii.String(props.Endpoint),\n"
+    '\t\tSharedConfigFiles: jsii.Strings("a", "b"), Profile: jsii.String(os.Getenv("P")),\n'
+    "\t}\n"
+    "\tcdktf.NewS3Backend(st, cfg)\n"
+    "}\n"
+)
+JAVA_VALUES = (
+    "import com.hashicorp.cdktf.*;\n"
+    "class S extends TerraformStack {\n"
+    '  private static final String BUCKET = "b\\u00e9";\n'
+    "  S(Construct scope, Props props) {\n"
+    '    super(scope, "s");\n'
+    '    String key = "old";\n'
+    '    key = "k";\n'
+    '    final String region = """\n        eu-west-1\n        """;\n'
+    "    final S3BackendConfig config = S3BackendConfig.builder()\n"
+    "        .bucket(BUCKET).key(key).region(region).maxRetries(10L).encrypt(true)\n"
+    '        .dynamodbTable(props.table).profile(System.getenv("P"))\n'
+    "        .build();\n"
+    "    new S3Backend(this, config);\n"
+    "  }\n"
+    "}\n"
+)
+CSHARP_VALUES = (
+    "using HashiCorp.Cdktf;\n"
+    "class S : TerraformStack {\n"
+    '  const string Region = "eu-west-1";\n'
+    '  S(Construct scope, string env) : base(scope, "s") {\n'
+    '    var bucket = @"b""é";\n'
+    '    string key = "old";\n'
+    '    key = $"{Region}/k\\t";\n'
+    "    var config = new S3BackendConfig { Bucket = bucket, Key = key, Region = Region,\n"
+    '      Profile = $"{env}-p", MaxRetries = 3, Encrypt = true, SkipRegionValidation = (false),\n'
+    '      Acl = """\n        private\n        """, SseCustomerKey = $"{Region,12}" };\n'
+    "    new S3Backend(this, config);\n"
+    "  }\n"
+    "}\n"
+)
 
 
-def test_java_values_and_bindings() -> None:
-    text = (
-        "import com.hashicorp.cdktf.*;\n"
-        "class S extends TerraformStack {\n"
-        '  private static final String BUCKET = "b\\u00e9";\n'
-        "  S(Construct scope, Props props) {\n"
-        '    super(scope, "s");\n'
-        '    String key = "old";\n'
-        '    key = "k";\n'
-        '    final String region = """\n        eu-west-1\n        """;\n'
-        "    final S3BackendConfig config = S3BackendConfig.builder()\n"
-        "        .bucket(BUCKET).key(key).region(region).maxRetries(10L).encrypt(true)\n"
-        '        .dynamodbTable(props.table).profile(System.getenv("P"))\n'
-        "        .build();\n"
-        "    new S3Backend(this, config);\n"
-        "  }\n"
-        "}\n"
-    )
-    backend = only_backend("java", text)
-    assert {a.name: a.value.literal for a in backend.attributes} == {
-        "bucket": "bé",
-        "key": "k",
-        "region": "eu-west-1\n",
-        "max_retries": 10,
-        "encrypt": True,
-        "dynamodb_table": None,
-        "profile": None,
-    }
-    table = backend.attribute("dynamodb_table")
-    assert table is not None and table.value.references == ("props.table",)
-
-
-def test_csharp_values_and_bindings() -> None:
-    text = (
-        "using HashiCorp.Cdktf;\n"
-        "class S : TerraformStack {\n"
-        '  const string Region = "eu-west-1";\n'
-        '  S(Construct scope, string env) : base(scope, "s") {\n'
-        '    var bucket = @"b""é";\n'
-        '    string key = "old";\n'
-        '    key = $"{Region}/k\\t";\n'
-        "    var config = new S3BackendConfig { Bucket = bucket, Key = key, Region = Region,\n"
-        '      Profile = $"{env}-p", MaxRetries = 3, Encrypt = true, SkipRegionValidation = (false),\n'
-        '      Acl = """\n        private\n        """, SseCustomerKey = $"{Region,12}" };\n'
-        "    new S3Backend(this, config);\n"
-        "  }\n"
-        "}\n"
-    )
-    backend = only_backend("cs", text)
-    assert {a.name: a.value.literal for a in backend.attributes} == {
-        "bucket": 'b"é',
-        "key": "eu-west-1/k\t",
-        "region": "eu-west-1",
-        "profile": None,
-        "max_retries": 3,
-        "encrypt": True,
-        "skip_region_validation": False,
-        "acl": "private",
-        "sse_customer_key": None,  # an aligned interpolation is not the value as written
-    }
+@pytest.mark.parametrize(
+    ("suffix", "text", "values", "literal", "references"),
+    [
+        pytest.param(
+            "go",
+            GO_VALUES,
+            {
+                "bucket": "bé\n",
+                "key": "k\\n",
+                "region": "eu-west-1",
+                "dynamodb_table": "locks",
+                "max_retries": 31,
+                "encrypt": False,
+                "ec2_metadata_service_endpoint": None,
+                "shared_config_files": ["a", "b"],
+                "profile": None,
+            },
+            {"max_retries", "encrypt"},  # a literal in a jsii helper is written as a literal
+            {"ec2_metadata_service_endpoint": ("props.Endpoint",)},
+            id="go",
+        ),
+        pytest.param(
+            "java",
+            JAVA_VALUES,
+            {
+                "bucket": "bé",
+                "key": "k",
+                "region": "eu-west-1\n",
+                "max_retries": 10,
+                "encrypt": True,
+                "dynamodb_table": None,
+                "profile": None,
+            },
+            {"max_retries", "encrypt"},
+            {"dynamodb_table": ("props.table",)},
+            id="java",
+        ),
+        pytest.param(
+            "cs",
+            CSHARP_VALUES,
+            {
+                "bucket": 'b"é',
+                "key": "eu-west-1/k\t",
+                "region": "eu-west-1",
+                "profile": None,
+                "max_retries": 3,
+                "encrypt": True,
+                "skip_region_validation": False,
+                "acl": "private",
+                "sse_customer_key": None,  # an aligned interpolation is not the value as written
+            },
+            {"max_retries", "encrypt", "acl"},
+            {},
+            id="cs",
+        ),
+    ],
+)
+def test_values_and_bindings(
+    suffix: str,
+    text: str,
+    values: dict[str, object],
+    literal: set[str],
+    references: dict[str, tuple[str, ...]],
+) -> None:
+    """Literals, constants, fields, reassigned locals and escapes are read as the program
+    means them; what the program is given stays unknown, named by what it reads."""
+    backend = only_backend(suffix, text)
+    assert {a.name: a.value.literal for a in backend.attributes} == values
+    assert {a.name for a in backend.attributes if a.value.kind is ValueKind.LITERAL} == literal
+    assert {
+        a.name: a.value.references for a in backend.attributes if a.value.references
+    } == references
 
 
 @pytest.mark.parametrize(
@@ -670,6 +706,85 @@ def test_a_syntax_error_is_reported_next_to_the_backend(suffix: str) -> None:
     assert problem.message == "has a syntax error; its backend may be read incompletely"
 
 
+# how each language makes an S3 backend, and overrides an argument of its stack's backend
+CONSTRUCT = {
+    "go": "cdktf.NewS3Backend(st, nil)\n",
+    "java": "new S3Backend(this, S3BackendConfig.builder().build());\n",
+    "cs": "new S3Backend(this);\n",
+}
+STACK_OVERRIDE = {
+    "go": 'st.AddOverride(jsii.String("terraform.backend.s3.{}"), "v")\n',
+    "java": 'addOverride("terraform.backend.s3.{}", "v");\n',
+    "cs": 'AddOverride("terraform.backend.s3.{}", "v");\n',
+}
+
+
+def _stack(suffix: str, name: str, overrides: int = 0) -> str:
+    """A stack (a class, in Go a function) with an S3 backend and `overrides` overrides."""
+    body = "".join(
+        f"  {line}"
+        for line in [CONSTRUCT[suffix]]
+        + [STACK_OVERRIDE[suffix].format(f"arg{n}") for n in range(overrides)]
+    )
+    return {
+        "go": f"func {name}(st cdktf.TerraformStack) {{\n{body}}}\n",
+        "java": f"class {name} extends TerraformStack {{ {name}() {{\n{body}}} }}\n",
+        "cs": f"class {name} : TerraformStack {{ {name}() {{\n{body}}} }}\n",
+    }[suffix]
+
+
+def _start_of(text: str, part: str, occurrence: int, path: str) -> Span:
+    """Where the `occurrence`th (from 0) `part` in `text` starts."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(part, start + 1)
+    line = text.count("\n", 0, start) + 1
+    column = start - text.rfind("\n", 0, start)
+    return Span(path, line, column, line, column)
+
+
+@pytest.mark.parametrize("suffix", sorted(SOURCES))
+def test_constructs_past_the_bound_are_not_read_and_said_so(suffix: str) -> None:
+    text = HEADERS[suffix] + "".join(_stack(suffix, f"Stack{n}") for n in range(25))
+    facts = read(suffix, text)
+    assert [b.stack for b in facts.backends] == [f"Stack{n}" for n in range(20)]
+    assert facts.problems == [
+        ParseProblem(
+            _start_of(text, CONSTRUCT[suffix], 20, facts.path),
+            "has more than 20 backend constructs; those from here on were not read",
+            limit=True,
+        )
+    ]
+
+
+@pytest.mark.parametrize("suffix", sorted(SOURCES))
+def test_overrides_past_the_bound_are_not_read_and_said_so(suffix: str) -> None:
+    text = HEADERS[suffix] + _stack(suffix, "Big", overrides=205)
+    facts = read(suffix, text)
+    (backend,) = facts.backends
+    assert [a.name for a in backend.overrides] == [f"arg{n}" for n in range(200)]
+    assert [a.name for a in backend.attributes] == [f"arg{n}" for n in range(200)]
+    assert facts.problems == [
+        ParseProblem(
+            _start_of(text, STACK_OVERRIDE[suffix].split("(")[0], 200, facts.path),
+            "has more than 200 backend overrides in stack Big; those from here on were not read",
+            limit=True,
+        )
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(sorted(SOURCES)), st.integers(1, 24), st.integers(0, 203))
+def test_bounds_cut_only_what_is_past_them(suffix: str, stacks: int, overrides: int) -> None:
+    text = HEADERS[suffix] + "".join(
+        _stack(suffix, f"Stack{n}", overrides if n == 0 else 0) for n in range(stacks)
+    )
+    facts = read(suffix, text)
+    assert len(facts.backends) == min(stacks, 20)
+    assert len(facts.backends[0].overrides) == min(overrides, 200)
+    assert len(facts.problems) == (stacks > 20) + (overrides > 200)
+
+
 @pytest.mark.parametrize(
     ("suffix", "render"),
     [
@@ -761,11 +876,6 @@ def test_generated_stacks_are_read_exactly(program: tuple[str, Generated, dict[s
     )
 
 
-HEADERS = {
-    "go": GO_HEADER,
-    "java": "import com.hashicorp.cdktf.*;\n",
-    "cs": "using HashiCorp.Cdktf;\n",
-}
 NOISE = {
     "go": list(
         'cdktf.NewS3Backend(st,&cdktf.S3BackendConfig{Bucket:jsii.String("é")})`\n;/*.AddOverride:='
@@ -817,3 +927,21 @@ def test_mangled_fixture_programs_never_crash_the_sources(
     end = data.draw(st.integers(start, min(len(text), start + 40)))
     mangled = text[:start] + data.draw(st.text(max_size=5)) + text[end:]
     _check_spans(mangled, read(path.suffix[1:], mangled))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "header"),
+    [
+        ("java", "import com.hashicorp.cdktf.S3Backend;\n"),
+        ("cs", "using S3 = HashiCorp.Cdktf.S3Backend;\n"),
+    ],
+)
+def test_a_syntax_error_that_hides_an_imported_backend_is_said(suffix: str, header: str) -> None:
+    """The file names a backend class, so it is CDKTF code: when the parser cannot find the
+    construct for an error, the file is reported, not passed in silence."""
+    broken = _stack(suffix, "Orders").replace("  new S3Backend", "  new S3Backend" + "{" * 10)
+    facts = read(suffix, header + broken)
+    assert facts.backends == []
+    assert [p.message for p in facts.problems] == [
+        "has a syntax error; its backend could not be read"
+    ]

@@ -101,7 +101,9 @@ def _check(args: argparse.Namespace, settings: config.Settings) -> int:
     else:
         from backend_guard.report import text
 
-        command = "backend-guard fix " + " ".join(shlex.quote(p) for p in args.paths)
+        # `--` keeps a path that starts with a dash from being read as an option
+        separator = "-- " if any(p.startswith("-") for p in args.paths) else ""
+        command = "backend-guard fix " + separator + " ".join(shlex.quote(p) for p in args.paths)
         output = text.render(
             result.findings,
             files_scanned=result.files_scanned,

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backend_guard.fixes.text_positions import line_at, line_starts
 from backend_guard.model import Span, StorageResource
 
 _BACKEND_CONFIG_FLAG = re.compile(
@@ -53,10 +54,6 @@ class RepoContext:
 
     def supplied_for(self, backend_type: str) -> list[Supplied]:
         return [s for s in self.supplied if s.backend_type in (None, backend_type)]
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
 
 
 def _strip_quotes(value: str) -> str:
@@ -98,11 +95,13 @@ def _plain(value: object) -> object:
     return value
 
 
-def _flags(path: str, text: str, found: list[Supplied], files: dict[str, Supplied]) -> None:
+def _flags(
+    path: str, text: str, starts: list[int], found: list[Supplied], files: dict[str, Supplied]
+) -> None:
     """`-backend-config` flags, wherever they stand: a command line, `TF_CLI_ARGS_init`, ..."""
     for match in _BACKEND_CONFIG_FLAG.finditer(text):
         value = _strip_quotes(match.group("value").strip("\"'"))
-        line = _line_of(text, match.start())
+        line = line_at(starts, match.start())
         span = Span(path, line, 1, line, 1)
         key, equals, setting = value.partition("=")
         if equals and re.fullmatch(r"[a-z_][a-z0-9_]*", key):
@@ -143,16 +142,17 @@ def build(
             text = Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        _flags(path, text, context.supplied, files)
+        starts = line_starts(text)
+        _flags(path, text, starts, context.supplied, files)
         for match in _ENV_DEFINITION.finditer(text):
-            line = _line_of(text, match.start("name"))
+            line = line_at(starts, match.start("name"))
             context.env.setdefault(match.group("name"), Span(path, line, 1, line, 1))
         hint = _OPENTOFU_HINT.search(text)
         if hint and context.opentofu_hint is None:
-            line = _line_of(text, hint.start())
+            line = line_at(starts, hint.start())
             context.opentofu_hint = Span(path, line, 1, line, 1)
         token = _TOKEN_SETTING.search(text)
         if token and context.token_hint is None:
-            line = _line_of(text, token.start())
+            line = line_at(starts, token.start())
             context.token_hint = Span(path, line, 1, line, 1)
     return context

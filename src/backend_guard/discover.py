@@ -192,6 +192,14 @@ def _walk(
                         subdirs.append(entry.path)
                 elif entry.is_file():
                     files.append(entry.name)
+                elif kind_of(entry.name) is not None:
+                    # `terraform init` would wait on a FIFO forever: say why it was not read
+                    discovery.problems.append(
+                        (
+                            display_path(entry.path),
+                            "is not a regular file (a FIFO, socket or device) and was not read",
+                        )
+                    )
             except OSError:
                 continue
         yield directory, files

@@ -153,6 +153,9 @@ class ParseProblem:
 
     span: Span
     message: str
+    # A bound of backend-guard's own (size, nesting, count) stopped reading, not a fault the
+    # engine would see.
+    limit: bool = False
 
 
 @dataclass(slots=True)

@@ -63,6 +63,33 @@ class ScanResult:
         return sum(1 for module in self.modules.values() if module.is_root and module.files)
 
 
+# Byte-order marks of the encodings Terraform and OpenTofu cannot read (UTF-32 first: its
+# little-endian mark begins with UTF-16's).
+_WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+_SNIFFED_BYTES = 64
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """The encoding, UTF-16 or UTF-32, that `data` is text in: it starts with the encoding's
+    byte-order mark, or its first bytes hold NULs where the encoding puts them around ASCII."""
+    for mark, name in _WIDE_MARKS:
+        if data.startswith(mark):
+            return name
+    head = data[:_SNIFFED_BYTES]
+    if len(head) < 4 or b"\0" not in head:
+        return None
+    # ASCII in UTF-16LE is `t\0e\0`, in UTF-16BE `\0t\0e`; UTF-32 puts three NULs to a letter.
+    for letters, zeros in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):
+        if zeros.count(0) * 4 >= len(zeros) * 3:
+            return "UTF-32" if letters.count(0) * 4 >= len(letters) else "UTF-16"
+    return None
+
+
 def decode(data: bytes) -> str:
     """Configuration text: UTF-8, a BOM dropped. Raises UnicodeDecodeError otherwise."""
     if data.startswith(codecs.BOM_UTF8):
@@ -70,8 +97,9 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8")
 
 
-def _problem(path: str, message: str, line: int = 1) -> FileFacts:
-    return FileFacts(path=path, problems=[ParseProblem(Span(path, line, 1, line, 1), message)])
+def _problem(path: str, message: str, line: int = 1, *, limit: bool = False) -> FileFacts:
+    span = Span(path, line, 1, line, 1)
+    return FileFacts(path=path, problems=[ParseProblem(span, message, limit)])
 
 
 def _read_bytes(path: str, limit: int) -> bytes | int:
@@ -96,8 +124,14 @@ def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | Non
         return _problem(file.path, f"cannot be read ({error.strerror})"), None
     if isinstance(data, int):
         return _problem(
-            file.path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read"
+            file.path,
+            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read",
+            limit=True,
         ), None
+    wide = _wide_encoding(data)
+    if wide is not None:
+        # Whatever it holds: the byte pre-filter cannot see into it, and Terraform fails on it.
+        return _problem(file.path, f"is {wide} text; Terraform and OpenTofu read only UTF-8"), None
     if not discover.worth_parsing(data):
         return None, None
     try:
@@ -107,7 +141,8 @@ def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | Non
     if file.kind in (FileKind.JSON, FileKind.TOFU_JSON):
         facts = tfjson.read(file.path, text, file.module_dir, synthesized=file.synthesized)
     else:
-        facts = hcl.read(file.path, text, file.module_dir)
+        # One backend more than the bound, for `_bounded` to say where the cut starts.
+        facts = hcl.read(file.path, text, file.module_dir, max_backends=MAX_BACKENDS_PER_FILE + 1)
     return _bounded(facts), text
 
 
@@ -122,7 +157,9 @@ def _read_program(path: str) -> tuple[FileFacts | None, str | None]:
             if not discover.program_worth_parsing(handle.read(MAX_PROGRAM_BYTES)):
                 return None, None
         return _problem(
-            path, f"is larger than {MAX_PROGRAM_BYTES // (1024 * 1024)} MiB and was not read"
+            path,
+            f"is larger than {MAX_PROGRAM_BYTES // (1024 * 1024)} MiB and was not read",
+            limit=True,
         ), None
     if not discover.program_worth_parsing(data):
         return None, None
@@ -144,6 +181,7 @@ def _bounded(facts: FileFacts) -> FileFacts:
                 first.start(),
                 f"declares more than {MAX_BACKENDS_PER_FILE} backends; "
                 "those from here on were not checked",
+                limit=True,
             )
         )
         del facts.backends[MAX_BACKENDS_PER_FILE:]
@@ -156,6 +194,7 @@ def _bounded(facts: FileFacts) -> FileFacts:
                 first.start(),
                 f"{backend.label} has more than {MAX_ATTRIBUTES_PER_BACKEND} arguments; "
                 "those from here on were not checked",
+                limit=True,
             )
         )
         facts.backends[index] = replace(
@@ -250,9 +289,13 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
             fixes[id(backend)] = _fix_for(backend)
         return fixes[id(backend)]
 
+    # A file that was not read whole (a bound cut it, a part did not parse) is never rewritten:
+    # the fix would change what was checked and leave the rest as it was.
+    partly_read = {problem.span.path for found in problems.values() for problem in found}
+
     def _fix_for(backend: BackendConfig) -> Fix | None:
         text = texts.get(backend.path)
-        if text is None:
+        if text is None or backend.path in partly_read:
             return None
         module = modules.get(backend.module_dir)
         fix = local_backend_fix(backend, text, module.engine if module else Engine.TERRAFORM)

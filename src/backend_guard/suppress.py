@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from backend_guard.fixes.text_positions import line_at, line_starts
 from backend_guard.model import Finding
 from backend_guard.rules import find
 
@@ -15,8 +16,9 @@ _DIRECTIVE = re.compile(r"(?:#|//)\s*backend-guard:ignore\b(?P<rules>[^\n]*?)(?:
 def directives(text: str) -> dict[int, frozenset[str] | None]:
     """Line number -> rule IDs suppressed there (None: every rule)."""
     result: dict[int, frozenset[str] | None] = {}
+    starts = line_starts(text)
     for match in _DIRECTIVE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line = line_at(starts, match.start())
         selectors = [s for s in re.split(r"[\s,]+", match.group("rules")) if s]
         if not selectors:
             result[line] = None

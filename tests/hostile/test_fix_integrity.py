@@ -480,11 +480,6 @@ def test_a_utf16_file_is_never_rewritten(repo: Path, capsys: pytest.CaptureFixtu
     assert stack.read_bytes().startswith(codecs.BOM_UTF16)
 
 
-@pytest.mark.xfail(
-    reason="the byte pre-filter in discover.py looks for ASCII `terraform {`, which UTF-16 "
-    "spells with NUL bytes between the letters, so the file is skipped without a word",
-    strict=False,
-)
 def test_a_utf16_configuration_file_is_reported(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,6 +1,8 @@
-"""Line/column arithmetic shared by the fixes."""
+"""Line/column arithmetic on source text."""
 
 from __future__ import annotations
+
+from bisect import bisect_right
 
 from backend_guard.model import Span
 
@@ -12,6 +14,11 @@ def line_starts(text: str) -> list[int]:
         starts.append(position + 1)
         position = text.find("\n", position + 1)
     return starts
+
+
+def line_at(starts: list[int], offset: int) -> int:
+    """The 1-based line of `offset`, given the text's `line_starts`."""
+    return bisect_right(starts, offset)
 
 
 def offset(starts: list[int], line: int, column: int) -> int:

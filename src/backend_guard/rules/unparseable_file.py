@@ -25,6 +25,11 @@ terraform {
 }
 ```
 
+A file, block or program past one of backend-guard's own bounds (8 MiB per configuration file,
+1 MiB per CDKTF program, 64 KiB per parsed block, 200 levels of nesting, 20 backends per file,
+200 arguments per backend, 200 overrides per stack) is reported as a warning at the place reading
+stopped: Terraform may accept it, but what lies beyond was not checked.
+
 **Fix.** None offered: correct the syntax at the reported line.
 """
 
@@ -40,4 +45,14 @@ META = base.Meta("BG100", "unparseable-file", Severity.ERROR)
 
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     for problem in context.problems.get(module.dir, []):
-        yield base.finding(META, problem.span, f"{problem.message}; `terraform init` stops here")
+        if problem.limit:
+            yield base.finding(
+                META,
+                problem.span,
+                f"{problem.message} (a bound of backend-guard's, not of the engine)",
+                severity=Severity.WARNING,
+            )
+        else:
+            yield base.finding(
+                META, problem.span, f"{problem.message}; `terraform init` stops here"
+            )

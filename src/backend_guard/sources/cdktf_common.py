@@ -8,7 +8,7 @@ both into one `BackendConfig` per stack, with values resolved as far as reading 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -113,6 +113,39 @@ def workspace(class_name: str, argument: Resolved | None) -> Resolved:
     return Resolved({WORKSPACE_CLASSES[class_name]: argument.literal}, props=argument.props)
 
 
+def with_default(
+    value: Resolved, default: Resolved, written: str, shown: Callable[[object], str]
+) -> Resolved:
+    """`x ?? "d"`, `x or "d"`: x when it is known, else the default it falls back to (`written`
+    is x as the program writes it, `shown` how the language shows a known value)."""
+    if value.literal is not None:
+        return value
+    if default.literal is None:
+        return Resolved(props=value.props + default.props)
+    return Resolved(
+        default.literal,
+        f"{shown(default.literal)} (the default of `{written}`)",
+        value.props + default.props,
+    )
+
+
+def concatenated(parts: Iterable[str | Resolved]) -> Resolved:
+    """A string made of text and interpolated values: known when every value is."""
+    texts: list[str] = []
+    props: tuple[str, ...] = ()
+    known = True
+    for part in parts:
+        if isinstance(part, str):
+            texts.append(part)
+            continue
+        props += part.props
+        if part.literal is None:
+            known = False
+        else:
+            texts.append(str(part.literal))
+    return Resolved("".join(texts) if known else None, props=props)
+
+
 def program_value(text: str, resolved: Resolved, *, literal_syntax: bool) -> Value:
     if literal_syntax:
         return Value(ValueKind.LITERAL, text, resolved.literal)
@@ -186,7 +219,7 @@ class ParsedSource:
 
 
 def bounded(
-    program: ParsedSource, constructs: list[Construct]
+    program: Program, constructs: list[Construct]
 ) -> tuple[list[Construct], list[ParseProblem]]:
     """The first MAX_CONSTRUCTS constructs, each with at most MAX_OVERRIDES overrides, and a
     problem where reading stopped."""
@@ -198,6 +231,7 @@ def bounded(
                 span.start(),
                 f"has more than {MAX_CONSTRUCTS} backend constructs; "
                 "those from here on were not read",
+                limit=True,
             )
         )
         constructs = constructs[:MAX_CONSTRUCTS]
@@ -209,6 +243,7 @@ def bounded(
                     span.start(),
                     f"has more than {MAX_OVERRIDES} backend overrides in stack {construct.stack}; "
                     "those from here on were not read",
+                    limit=True,
                 )
             )
             del construct.overrides[MAX_OVERRIDES:]
@@ -264,78 +299,8 @@ def backend_of(
     )
 
 
-# -- what the Go, Java and C# sources share ---------------------------------------------------
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f"}
-_ESCAPE = re.compile(
-    r"\\(u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|.)", re.S
-)
-_NUMBER_SUFFIX = re.compile(r"[lLuUfFdDmM]+$")
-
-
-def unescape(text: str) -> str:
-    """A backslash escape of Go, Java or C# (`\\n`, `\\"`, `\\u00e9`) as the text it stands for."""
-
-    def one(match: re.Match[str]) -> str:
-        body = match[1]
-        if body[0] in "uUx" and len(body) > 1:
-            code = int(body[1:].strip("{}"), 16)
-            return "\ufffd" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code)
-        return _ESCAPES.get(body, body)
-
-    return _ESCAPE.sub(one, text)
-
-
-def number(text: str) -> object:
-    """A numeric literal's value (`3`, `0x1F`, `1_000L`, `2.5f`), or None."""
-    plain = text.replace("_", "")
-    hexadecimal = plain[:2].lower() == "0x"  # where `f` and `d` are digits
-    plain = plain.rstrip("lLuU") if hexadecimal else _NUMBER_SUFFIX.sub("", plain)
-    try:
-        return int(plain, 0)
-    except ValueError:
-        pass
-    try:
-        return float(plain)
-    except ValueError:
-        return None
-
-
-def shown(value: object) -> str:
-    """A known value as a message shows it: `'acme'`, `true`, `3`."""
-    if isinstance(value, str):
-        return f"'{value}'"
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def attach_override(
-    found: list[Construct],
-    by_stack: dict[str, Construct],
-    owner: Construct | None,
-    call: Node,
-    path: str,
-    value: Node,
-    stack: str,
-) -> None:
-    """Add `addOverride(path, value)` to the backend it writes into: `owner`, the construct the
-    call was made on, or for `terraform.backend.<type>.<argument>` the stack's backend (a
-    backend of its own when the stack has no construct, as synth makes one)."""
-    if owner is not None:
-        owner.overrides.append((call, BACKEND_CLASSES[owner.class_name][1], path, value))
-        return
-    match = OVERRIDE_PATH.fullmatch(path)
-    if match is None:
-        return
-    owner = by_stack.get(stack)
-    if owner is None:
-        owner = Construct(call, "", None, None, stack)
-        by_stack[stack] = owner
-        found.append(owner)
-    owner.overrides.append((call, match["type"], match["argument"], value))
-
-
 class ReadableProgram(Program, Protocol):
-    """A program that finds its own constructs, as the Go, Java and C# ones do."""
+    """A program that finds its own constructs."""
 
     def constructs(self) -> list[Construct]: ...
     def first_error(self) -> Node | None: ...
@@ -344,15 +309,19 @@ class ReadableProgram(Program, Protocol):
 def facts_of(
     program: ReadableProgram, module_dir: str, syntax: Syntax, callee: str, path: str
 ) -> FileFacts:
-    """One file's backends, one per stack, and a syntax error when the file has backends."""
+    """One file's backends, one per stack, read up to MAX_CONSTRUCTS constructs of
+    MAX_OVERRIDES overrides, and a syntax error when the file has backends or imports a backend
+    class."""
     facts = FileFacts(path=path)
-    for construct in program.constructs():
+    constructs, facts.problems = bounded(program, program.constructs())
+    for construct in constructs:
         facts.backends.append(backend_of(program, construct, module_dir, syntax, callee))
     error = program.first_error()
-    if error is not None and facts.backends:
+    # A file that imports a backend class from cdktf is CDKTF code even when the error hides
+    # every construct: silence would pass a stack that cannot synthesize.
+    if error is not None and (facts.backends or program.classes):
+        read = "may be read incompletely" if facts.backends else "could not be read"
         facts.problems.append(
-            ParseProblem(
-                program.span(error), "has a syntax error; its backend may be read incompletely"
-            )
+            ParseProblem(program.span(error), f"has a syntax error; its backend {read}")
         )
     return facts

@@ -14,49 +14,47 @@ is a literal (`cdktf.NewTerraformStack(app, jsii.String("prod"))`).
 
 from __future__ import annotations
 
-from functools import cache
-
 import tree_sitter_go
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Node
 
-from backend_guard.model import Attribute, FileFacts, Syntax, Value
+from backend_guard.model import Attribute, FileFacts, Syntax
 from backend_guard.sources.cdktf_common import (
     BACKEND_CLASSES,
     WORKSPACE_CLASSES,
     Construct,
-    ParsedSource,
     Resolved,
     argument_name,
-    attach_override,
-    facts_of,
-    number,
-    program_value,
-    unescape,
     walk,
     workspace,
 )
+from backend_guard.sources.cdktf_compiled import TOP_LEVEL, CompiledProgram, unescape
 
 CDKTF_MODULE = "github.com/hashicorp/terraform-cdk-go/cdktf"
 JSII_MODULE = "github.com/aws/jsii-runtime-go"
-_SCALARS = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal"})
-_LITERAL_NODES = _SCALARS | {"float_literal", "true", "false"}
 # jsii's pointer helpers, which wrap literals: `jsii.String("b")` is the string "b".
 _JSII_SCALARS = frozenset({"String", "Bool", "Number"})
 _JSII_LISTS = frozenset({"Strings", "Bools", "Numbers"})
 _DECLARATIONS = frozenset({"short_var_declaration", "var_declaration", "const_declaration"})
-_MAX_DEPTH = 20
 
 
-@cache
-def _parser() -> Parser:
-    return Parser(Language(tree_sitter_go.language()))
-
-
-class Program(ParsedSource):
+class Program(CompiledProgram):
     """One parsed Go file and the names it imports `cdktf` and `jsii` under."""
 
+    GRAMMAR = tree_sitter_go.language
+    SYNTAX = Syntax.GO
+    CALLEE = "function"
+    STRINGS = frozenset({"interpreted_string_literal", "raw_string_literal"})
+    NUMBERS = frozenset({"int_literal", "float_literal"})
+    BOOLEANS = frozenset({"true", "false"})
+    MEMBER_ACCESS = "selector_expression"
+    UNWRAPPED = frozenset({"unary_expression", "parenthesized_expression"})
+    STACK_MAKER = "call_expression"
+    STACK_SCOPES = frozenset({"function_declaration", "method_declaration"})
+    BLOCKS = frozenset({"statement_list"})
+    MEMBERS = frozenset({"source_file"})
+
     def __init__(self, path: str, text: str) -> None:
-        super().__init__(path, text, _parser())
+        super().__init__(path, text)
         self.dot_import = False  # `import . ".../cdktf"`: `NewS3Backend(...)` unqualified
         self.jsii: set[str] = set()
         for spec in (n for n in walk(self.root) if n.type == "import_spec"):
@@ -78,32 +76,14 @@ class Program(ParsedSource):
 
     # -- constructs ---------------------------------------------------------------------------
 
-    def constructs(self) -> list[Construct]:
-        found: list[Construct] = []
-        bound: dict[tuple[str, str], Construct] = {}
-        calls = [n for n in walk(self.root) if n.type == "call_expression"]
-        for node in calls:
-            construct = self._construct(node)
-            if construct is None:
-                continue
-            found.append(construct)
-            name = self._assigned_name(node)
-            if name is not None:
-                bound[(construct.stack, name)] = construct
-        by_stack = {c.stack: c for c in found}
-        for node in calls:
-            selector = _selector(node)
-            values = _arguments(node)
-            if selector is None or self.node_text(selector[1]) != "AddOverride" or len(values) < 2:
-                continue
-            path = self.resolve(values[0]).literal
-            if not isinstance(path, str):
-                continue
-            target = selector[0]
-            stack = self._stack(node, target)
-            owner = bound.get((stack, self.node_text(target)))
-            attach_override(found, by_stack, owner, node, path, values[1], stack)
-        return found
+    def _construct(self, node: Node) -> Construct | None:
+        function = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if function is None:
+            return None
+        class_name, namespace = self._class_of(function)
+        if class_name is None:
+            return None
+        return self._made(node, class_name, namespace)
 
     def _class_of(self, function: Node) -> tuple[str | None, str | None]:
         """The backend class a constructor call makes, and the package name it is called by."""
@@ -120,37 +100,9 @@ class Program(ParsedSource):
         class_name = name[3:] if name.startswith("New") else ""
         return (class_name, namespace) if class_name in BACKEND_CLASSES else (None, None)
 
-    def _construct(self, node: Node) -> Construct | None:
-        function = node.child_by_field_name("function")
-        if function is None:
-            return None
-        class_name, namespace = self._class_of(function)
-        if class_name is None:
-            return None
-        values = _arguments(node)
-        props = self._literal_value(values[1]) if len(values) > 1 else None
-        stack = self._stack(node, values[0] if values else None)
-        return Construct(node, class_name, namespace, props, stack)
-
-    def _literal_value(self, node: Node, depth: int = 0) -> Node | None:
-        """The `{Field: value, ...}` of a config: `&cdktf.S3BackendConfig{...}` or a variable."""
-        if depth > _MAX_DEPTH:
-            return None
-        if node.type in ("unary_expression", "parenthesized_expression"):
-            inner = node.child_by_field_name("operand") or (
-                node.named_children[0] if node.named_children else None
-            )
-            return self._literal_value(inner, depth + 1) if inner is not None else None
-        if node.type == "identifier":
-            value = self.binding(self.node_text(node), node)
-            return self._literal_value(value, depth + 1) if value is not None else None
-        if node.type == "composite_literal":
-            return node.child_by_field_name("body")
-        return None
-
-    def _assigned_name(self, node: Node) -> str | None:
+    def _bound_name(self, construct: Construct) -> str | None:
         """`backend` in `backend := cdktf.NewS3Backend(...)`."""
-        values = node.parent
+        values = construct.node.parent
         declaration = values.parent if values is not None else None
         if values is None or declaration is None or values.type != "expression_list":
             return None
@@ -161,44 +113,22 @@ class Program(ParsedSource):
             return None
         return self.node_text(names[0])
 
-    def _stack(self, node: Node, scope: Node | None) -> str:
-        """The stack id a literal gives the scope (`stack :=
-        cdktf.NewTerraformStack(app, jsii.String("prod"))`), else the enclosing function."""
-        if scope is not None and scope.type == "identifier":
-            value = self.binding(self.node_text(scope), scope)
-            values = (
-                _arguments(value) if value is not None and value.type == "call_expression" else []
-            )
-            if len(values) > 1:
-                stack_id = self.resolve(values[1]).literal
-                if isinstance(stack_id, str):
-                    return stack_id
-        parent = node.parent
-        while parent is not None:
-            if parent.type in ("function_declaration", "method_declaration"):
-                name = parent.child_by_field_name("name")
-                if name is not None:
-                    return self.node_text(name)
-            parent = parent.parent
-        return self.node_text(scope) if scope is not None else "(top level)"
+    def _override(self, node: Node) -> tuple[Node | None, list[Node]] | None:
+        selector = _selector(node)
+        if selector is None or self.node_text(selector[1]) != "AddOverride":
+            return None
+        values = self._arguments(node)
+        return (selector[0], values) if len(values) > 1 else None
+
+    def _config_body(self, node: Node) -> Node | None:
+        """The `{Field: value, ...}` of `cdktf.S3BackendConfig{...}`."""
+        return node.child_by_field_name("body") if node.type == "composite_literal" else None
+
+    def _unnamed_stack(self, scope: Node | None) -> str:
+        """Outside any function: the scope as written (`st` in `cdktf.NewS3Backend(st, nil)`)."""
+        return self.node_text(scope) if scope is not None else TOP_LEVEL
 
     # -- values -------------------------------------------------------------------------------
-
-    def binding(self, name: str, at: Node) -> Node | None:
-        """The value `name` was last declared or assigned with before `at`, in an enclosing
-        block, or declared with at package level."""
-        scope = at.parent
-        while scope is not None:
-            if scope.type in ("statement_list", "source_file"):
-                value = None
-                for statement in scope.named_children:
-                    if scope.type == "statement_list" and statement.start_byte >= at.start_byte:
-                        break
-                    value = self._bound_by(statement, name) or value
-                if value is not None:
-                    return value
-            scope = scope.parent
-        return None
 
     def _bound_by(self, statement: Node, name: str) -> Node | None:
         if statement.type in _DECLARATIONS:
@@ -223,17 +153,9 @@ class Program(ParsedSource):
                     value = items[index]
         return value
 
-    def resolve(self, node: Node, depth: int = 0) -> Resolved:
-        if depth > _MAX_DEPTH:
-            return Resolved()
-        kind = node.type
-        if kind in ("interpreted_string_literal", "raw_string_literal"):
-            return Resolved(self._string(node))
-        if kind in ("int_literal", "float_literal"):
-            return Resolved(number(self.node_text(node)))
-        if kind in ("true", "false"):
-            return Resolved(kind == "true")
-        if kind in ("unary_expression", "parenthesized_expression"):
+    def _resolve(self, node: Node, depth: int) -> Resolved:
+        """`&x`, `(x)`, and the calls of `_call`."""
+        if node.type in self.UNWRAPPED:
             operator = node.child_by_field_name("operator")
             inner = node.child_by_field_name("operand") or (
                 node.named_children[0] if node.named_children else None
@@ -241,12 +163,7 @@ class Program(ParsedSource):
             if inner is None or (operator is not None and self.node_text(operator) != "&"):
                 return Resolved()
             return self.resolve(inner, depth + 1)
-        if kind == "identifier":
-            value = self.binding(self.node_text(node), node)
-            return self.resolve(value, depth + 1) if value is not None else Resolved()
-        if kind == "selector_expression":
-            return Resolved(props=(self.node_text(node),))
-        if kind == "call_expression":
+        if node.type == "call_expression":
             return self._call(node, depth)
         return Resolved()
 
@@ -256,7 +173,7 @@ class Program(ParsedSource):
         if selector is None:
             return Resolved()
         package, name = (self.node_text(part) for part in selector)
-        values = _arguments(node)
+        values = self._arguments(node)
         if package in self.jsii and name in _JSII_SCALARS and len(values) == 1:
             return self.resolve(values[0], depth + 1)
         if package in self.jsii and name in _JSII_LISTS:
@@ -299,41 +216,25 @@ class Program(ParsedSource):
             )
         return result
 
-    def value(self, node: Node) -> Value:
-        return program_value(
-            self.node_text(node), self.resolve(node), literal_syntax=self._literal_syntax(node)
-        )
-
     def _literal_syntax(self, node: Node) -> bool:
         """A literal, or a literal in a jsii pointer helper: `jsii.String("b")`."""
-        if node.type in _LITERAL_NODES:
+        if super()._literal_syntax(node):
             return True
-        selector = _selector(node) if node.type == "call_expression" else None
-        values = _arguments(node)
+        selector = _selector(node)
+        values = self._arguments(node) if selector is not None else []
         return (
             selector is not None
             and self.node_text(selector[0]) in self.jsii
             and self.node_text(selector[1]) in _JSII_SCALARS
             and len(values) == 1
-            and values[0].type in _LITERAL_NODES
+            and super()._literal_syntax(values[0])
         )
-
-    def dedicated_bindings(self, construct: Construct) -> list[tuple[str, Node, Node]]:
-        """None: bindings are reported for removal only where a fix removes them."""
-        return []
-
-
-def _arguments(call: Node) -> list[Node]:
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None:
-        return []
-    return [a for a in arguments.named_children if a.type != "comment"]
 
 
 def _selector(call: Node) -> tuple[Node, Node] | None:
     """The package or receiver and the name a call is made through: `jsii` and `String` in
     `jsii.String("b")`."""
-    function = call.child_by_field_name("function")
+    function = call.child_by_field_name("function") if call.type == "call_expression" else None
     if function is None or function.type != "selector_expression":
         return None
     operand, field = function.child_by_field_name("operand"), function.child_by_field_name("field")
@@ -355,4 +256,4 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     program = Program(path, text)
     if not program.namespaces and not program.dot_import:
         return FileFacts(path=path)
-    return facts_of(program, module_dir, Syntax.GO, "function", path)
+    return program.facts(module_dir)

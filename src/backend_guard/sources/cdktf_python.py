@@ -18,7 +18,6 @@ from tree_sitter import Language, Node, Parser
 from backend_guard.model import (
     Attribute,
     FileFacts,
-    ParseProblem,
     Syntax,
     Value,
 )
@@ -29,10 +28,10 @@ from backend_guard.sources.cdktf_common import (
     Construct,
     ParsedSource,
     Resolved,
-    backend_of,
-    bounded,
+    facts_of,
     program_value,
     walk,
+    with_default,
     workspace,
 )
 
@@ -245,13 +244,7 @@ class Program(ParsedSource):
             if first.literal is not None:
                 return first
             fallback = self.resolve(right, depth + 1)
-            if fallback.literal is None:
-                return Resolved(props=first.props + fallback.props)
-            return Resolved(
-                fallback.literal,
-                f"{_shown(fallback.literal)} (the default of `{self.node_text(left)}`)",
-                first.props + fallback.props,
-            )
+            return with_default(first, fallback, self.node_text(left), _shown)
         if kind == "call":
             function = node.child_by_field_name("function")
             name = self.node_text(function).rsplit(".", 1)[-1] if function is not None else ""
@@ -486,18 +479,6 @@ def _shown(value: object) -> str:
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one Python file (none when it is not CDKTF code)."""
-    facts = FileFacts(path=path)
     if "cdktf" not in text:
-        return facts
-    program = Program(path, text)
-    constructs, facts.problems = bounded(program, program.constructs())
-    for construct in constructs:
-        facts.backends.append(backend_of(program, construct, module_dir, Syntax.PYTHON, "function"))
-    error = program.first_error()
-    if error is not None and facts.backends:
-        facts.problems.append(
-            ParseProblem(
-                program.span(error), "has a syntax error; its backend may be read incompletely"
-            )
-        )
-    return facts
+        return FileFacts(path=path)
+    return facts_of(Program(path, text), module_dir, Syntax.PYTHON, "function", path)

@@ -19,7 +19,6 @@ from tree_sitter import Language, Node, Parser
 from backend_guard.model import (
     Attribute,
     FileFacts,
-    ParseProblem,
     Syntax,
     Value,
 )
@@ -30,8 +29,7 @@ from backend_guard.sources.cdktf_common import (
     ParsedSource,
     Resolved,
     argument_name,
-    backend_of,
-    bounded,
+    facts_of,
     program_value,
     walk,
     workspace,
@@ -419,16 +417,4 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     program = Program(path, text)
     if program.root.has_error and not program.classes and not program.namespaces:
         return facts
-    constructs, facts.problems = bounded(program, program.constructs())
-    for construct in constructs:
-        facts.backends.append(
-            backend_of(program, construct, module_dir, Syntax.TYPESCRIPT, "constructor")
-        )
-    error = program.first_error()
-    if error is not None and facts.backends:
-        facts.problems.append(
-            ParseProblem(
-                program.span(error), "has a syntax error; its backend may be read incompletely"
-            )
-        )
-    return facts
+    return facts_of(program, module_dir, Syntax.TYPESCRIPT, "constructor", path)

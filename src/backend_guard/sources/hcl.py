@@ -25,6 +25,7 @@ from backend_guard.sources.hcl_blocks import (
     UnbalancedInputError,
     top_level_blocks,
 )
+from backend_guard.sources.json_spans import Positions
 from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
 
 # Where a block that matters can be; lexing stops after the last of these. Each pattern starts
@@ -41,7 +42,10 @@ _REQUIRED_VERSION = re.compile(
 )
 
 
-def read(path: str, text: str, module_dir: str) -> FileFacts:
+def read(path: str, text: str, module_dir: str, *, max_backends: int | None = None) -> FileFacts:
+    """The facts of one file. With `max_backends`, backend and `cloud` blocks after that many
+    are not read (the caller reports what it cuts; a file of thousands is hostile or generated,
+    and each may cost the parser milliseconds)."""
     facts = FileFacts(path=path)
     last = _last_candidate(text)
     if last < 0:
@@ -52,11 +56,14 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
         facts.problems.append(_problem(path, error.line, 1, f"cannot be parsed: {error}"))
         return facts
     origin = Origin.OVERRIDE_FILE if is_override_file(path) else Origin.WRITTEN
+    # One table of line starts for the whole file: counting newlines from the top for every
+    # block would make a file of many blocks quadratic.
+    positions = Positions(text)
     for block in blocks:
         if block.type == "module":
             facts.module_sources.extend(_LOCAL_SOURCE.findall(text, block.start, block.end))
         elif block.type == "terraform":
-            _read_terraform_block(block, text, path, module_dir, origin, facts)
+            _read_terraform_block(block, positions, path, module_dir, origin, facts, max_backends)
         elif block.labels and block.labels[0] in STORAGE_NAME_ATTRIBUTE:
             storage = (
                 hcl_literal_block.read_storage(block, text, path, module_dir)
@@ -92,7 +99,9 @@ def _parse(block: TopLevelBlock, text: str, path: str, facts: FileFacts) -> tupl
             f"the `{header}` block is larger than {MAX_PARSED_BLOCK_CHARS // 1024} KiB "
             "and was not read"
         )
-        facts.problems.append(_problem(path, block.start_line, block.start_column, message))
+        facts.problems.append(
+            _problem(path, block.start_line, block.start_column, message, limit=True)
+        )
         return "", []
     fragment, nodes, problem = _tree().parse(block, text, path)
     if problem is not None:
@@ -100,29 +109,42 @@ def _parse(block: TopLevelBlock, text: str, path: str, facts: FileFacts) -> tupl
     return fragment, nodes
 
 
-def _problem(path: str, line: int, column: int, message: str) -> ParseProblem:
-    return ParseProblem(Span(path, line, column, line, column), message)
+def _problem(
+    path: str, line: int, column: int, message: str, *, limit: bool = False
+) -> ParseProblem:
+    return ParseProblem(Span(path, line, column, line, column), message, limit)
 
 
 def _read_terraform_block(
-    block: TopLevelBlock, text: str, path: str, module_dir: str, origin: Origin, facts: FileFacts
+    block: TopLevelBlock,
+    positions: Positions,
+    path: str,
+    module_dir: str,
+    origin: Origin,
+    facts: FileFacts,
+    max_backends: int | None,
 ) -> None:
     """Backends, `cloud` and `required_version` of a `terraform` block.
 
     Only the `backend` and `cloud` blocks are handed to the parser: `required_providers`, the
     bulk of most `terraform` blocks, never holds anything a rule reads.
     """
+    text = positions.text
     body_start = text.index("{", block.start) + 1
     body_end = block.end - 1
     try:
-        nested = top_level_blocks(text, None, body_start, body_end)
+        nested = top_level_blocks(
+            text, None, body_start, body_end, start_line=positions.line_column(body_start)[0]
+        )
     except UnbalancedInputError as error:
         facts.problems.append(_problem(path, error.line, 1, f"cannot be parsed: {error}"))
         return
-    enclosing = Span(path, block.start_line, block.start_column, *_position(text, block.end))
+    enclosing = Span(path, block.start_line, block.start_column, *positions.line_column(block.end))
     for inner in nested:
         if inner.type not in ("backend", "cloud"):
             continue
+        if max_backends is not None and len(facts.backends) >= max_backends:
+            break
         literal = (
             hcl_literal_block.read_backend(inner, text, path, module_dir, origin, enclosing)
             if inner.end - inner.start <= MAX_PARSED_BLOCK_CHARS
@@ -140,13 +162,7 @@ def _read_terraform_block(
     for match in _REQUIRED_VERSION.finditer(text, body_start, body_end):
         if any(start <= match.start() < end for start, end in nested_ranges):
             continue
-        line, column = _position(text, match.start("name"))
-        end_line, end_column = _position(text, match.end())
+        line, column = positions.line_column(match.start("name"))
+        end_line, end_column = positions.line_column(match.end())
         span = Span(path, line, column, end_line, end_column)
         facts.required_versions.append(VersionConstraint(match.group("value"), span))
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of `offset`, as the parser counts them."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1

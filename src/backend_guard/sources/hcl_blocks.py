@@ -49,16 +49,18 @@ class TopLevelBlock:
 
 
 class _Lines:
-    """Offset → line number, for offsets asked in increasing order (as the lexer does)."""
+    """Offset → line number, for offsets from `start` (on line `line`) on, asked in increasing
+    order (as the lexer does). Counting from `start`, not from the top of the text, keeps the
+    lexing of each of a file's many blocks proportional to the block."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, start: int, line: int) -> None:
         self._text = text
-        self._offset = 0
-        self._line = 1
+        self._start = self._offset = start
+        self._first = self._line = line
 
     def at(self, offset: int) -> int:
         if offset < self._offset:
-            return self._text.count("\n", 0, offset) + 1
+            return self._first + self._text.count("\n", self._start, offset)
         self._line += self._text.count("\n", self._offset, offset)
         self._offset = offset
         return self._line
@@ -70,16 +72,17 @@ def top_level_blocks(
     start: int = 0,
     end: int | None = None,
     until: int | None = None,
+    start_line: int = 1,
 ) -> list[TopLevelBlock]:
     """The blocks of `text[start:end]` whose type is in `types` (all when None), in order.
 
     With `start` and `end` around a block's body, these are its nested blocks; offsets and lines
-    are always those of the whole text. With `until`, lexing stops at the first statement that
-    begins after that offset (what follows is neither read nor checked). Raises
-    UnbalancedInputError when the text cannot be split into statements.
+    are always those of the whole text (`start_line` is the line `start` is on). With `until`,
+    lexing stops at the first statement that begins after that offset (what follows is neither
+    read nor checked). Raises UnbalancedInputError when the text cannot be split into statements.
     """
     end = len(text) if end is None else end
-    lines = _Lines(text)
+    lines = _Lines(text, start, start_line)
     blocks: list[TopLevelBlock] = []
     stack: list[tuple[str, int]] = []  # (what was opened, where)
     boundary = start  # where the current top-level statement may begin

@@ -30,6 +30,8 @@ from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
 # list in a list costs three). Real blocks nest a few levels; hostile ones may nest thousands.
 MAX_DEPTH = 200
 _PARSER_POSITION = re.compile(r",? at line \d+,? col(?:umn)? \d+\.?")  # the span says where
+# The parser's message quotes the token it stopped at, which may be a whole line of the file.
+MAX_MESSAGE_CHARS = 120
 
 
 def parse(
@@ -51,6 +53,8 @@ def parse(
         column = getattr(error, "column", 1) or 1
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         first_line = _PARSER_POSITION.sub("", first_line)
+        if len(first_line) > MAX_MESSAGE_CHARS:
+            first_line = first_line[: MAX_MESSAGE_CHARS - 3] + "..."
         message = f"cannot be parsed: {first_line or type(error).__name__}"
         return fragment, [], ParseProblem(Span(path, line, column, line, column), message)
     deep = _too_deep(tree)
@@ -58,7 +62,7 @@ def parse(
         line = getattr(deep.meta, "line", 1) + shift
         column = getattr(deep.meta, "column", 1)
         message = f"cannot be read: nested more than {MAX_DEPTH} levels deep"
-        return fragment, [], ParseProblem(Span(path, line, column, line, column), message)
+        return fragment, [], ParseProblem(Span(path, line, column, line, column), message, True)
     _shift_lines(tree, shift)
     return fragment, list(_top_blocks(tree)), None
 

@@ -170,6 +170,20 @@ def test_variable_in_a_backend_block_is_not_allowed(tmp_path: Path) -> None:
 
 @pytest.mark.oracle
 @oracle_test
+def test_a_variable_in_a_nested_block_of_the_cloud_block_is_not_allowed(tmp_path: Path) -> None:
+    """Terraform refuses a reference before it looks for a token: the error is the variable's."""
+    cloud_tf = (
+        'terraform {\n  cloud {\n    organization = "acme"\n    workspaces {\n'
+        "      name = var.environment\n    }\n  }\n}\n"
+    )
+    result = terraform_init_files(tmp_path, project(cloud_tf))
+    assert not result.ok
+    assert "Variables not allowed" in result.errors
+    assert (result.diagnostics[-1].filename, result.diagnostics[-1].line) == ("backend.tf", 5)
+
+
+@pytest.mark.oracle
+@oracle_test
 def test_two_backend_blocks_are_a_duplicate(tmp_path: Path) -> None:
     files = project(
         'terraform {\n  backend "local" {}\n}\n',

@@ -43,6 +43,11 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
         {("BG106", "terraform.tf.json", 4)},
         {("BG106", "terraform.tf.json", 4)},
     ),
+    # a reference one block down is still in the backend: Terraform refuses it
+    "cloud_workspace_variable": (
+        {("BG102", "terraform.tf", 2), ("BG106", "terraform.tf", 2)},
+        {("BG102", "terraform.tf", 2), ("BG106", "terraform.tf", 2)},
+    ),
     "remote_empty": ({("BG106", "backend.tf", 2)}, {("BG106", "backend.tf", 2)}),
     "machine_local": (
         {("BG104", "backend.tf", 2), ("BG107", "backend.tf", 2)},

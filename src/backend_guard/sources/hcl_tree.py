@@ -137,14 +137,24 @@ def _attributes(body: Tree, text: str, path: str) -> Iterator[Attribute]:
             )
         elif child.data == "block":
             block_type, labels, inner, _ = _block_parts(child)
-            nested = {a.name: a.value.literal for a in _attributes(inner, text, path)}
+            attributes = list(_attributes(inner, text, path))
             value = value_of(child, text)
             yield Attribute(
                 name=block_type if not labels else f"{block_type}.{'.'.join(labels)}",
-                value=type(value)(kind=value.kind, text=value.text, literal=nested),
+                value=type(value)(
+                    kind=value.kind,
+                    text=value.text,
+                    literal={a.name: a.value.literal for a in attributes},
+                    references=_each_once(r for a in attributes for r in a.value.references),
+                    functions=_each_once(f for a in attributes for f in a.value.functions),
+                ),
                 span=_span(path, child),
                 written_as_block=True,
             )
+
+
+def _each_once(items: Iterator[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
 
 
 def backend_of(

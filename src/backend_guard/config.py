@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
 from backend_guard.model import Engine, Severity
 from backend_guard.rules import find
 from backend_guard.rules.base import Policy
@@ -58,6 +56,8 @@ def load(path: Path, *, required: bool) -> Settings:
         if required:
             raise ConfigError(f"{path}: no such settings file")
         return Settings()
+    import yaml  # loaded only when there is a settings file: most runs have none
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:

@@ -6,6 +6,7 @@ files --discover--> candidates --sources--> facts --rules--> findings (with fixe
 from __future__ import annotations
 
 import codecs
+import importlib
 import os
 import stat
 from dataclasses import dataclass, field, replace
@@ -28,15 +29,7 @@ from backend_guard.model import (
 )
 from backend_guard.rules import RULES
 from backend_guard.rules.base import RuleContext
-from backend_guard.sources import (
-    cdktf_csharp,
-    cdktf_go,
-    cdktf_java,
-    cdktf_python,
-    cdktf_typescript,
-    hcl,
-    tfjson,
-)
+from backend_guard.sources import hcl, tfjson
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a configuration file larger than this is reported, not parsed
 # CDKTF programs are parsed whole, and each fix parses its program again: a program file larger
@@ -46,8 +39,14 @@ MAX_PROGRAM_BYTES = 1024 * 1024
 # these bounds come from hostile or generated input and would only make the rules slow.
 MAX_BACKENDS_PER_FILE = 20
 MAX_ATTRIBUTES_PER_BACKEND = 200
-# CDKTF program sources by file suffix; TypeScript reads the rest (.ts, .tsx, .js, ...).
-_PROGRAM_SOURCES = {".py": cdktf_python, ".go": cdktf_go, ".java": cdktf_java, ".cs": cdktf_csharp}
+# CDKTF program sources by file suffix, TypeScript for the rest (.ts, .tsx, .js, ...); each is
+# imported with its tree-sitter grammar when a program in its language is first read.
+_PROGRAM_SOURCES = {
+    ".py": "cdktf_python",
+    ".go": "cdktf_go",
+    ".java": "cdktf_java",
+    ".cs": "cdktf_csharp",
+}
 
 
 @dataclass
@@ -71,17 +70,20 @@ _WIDE_MARKS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
+_MARKS = tuple(mark for mark, _ in _WIDE_MARKS)
 _SNIFFED_BYTES = 64
 
 
 def _wide_encoding(data: bytes) -> str | None:
     """The encoding, UTF-16 or UTF-32, that `data` is text in: it starts with the encoding's
     byte-order mark, or its first bytes hold NULs where the encoding puts them around ASCII."""
+    head = data[:_SNIFFED_BYTES]
+    if b"\0" not in head and not data.startswith(_MARKS):
+        return None  # the common case, decided in two calls
     for mark, name in _WIDE_MARKS:
         if data.startswith(mark):
             return name
-    head = data[:_SNIFFED_BYTES]
-    if len(head) < 4 or b"\0" not in head:
+    if len(head) < 4:
         return None
     # ASCII in UTF-16LE is `t\0e\0`, in UTF-16BE `\0t\0e`; UTF-32 puts three NULs to a letter.
     for letters, zeros in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):
@@ -107,13 +109,18 @@ def _read_bytes(path: str, limit: int) -> bytes | int:
     `limit` bytes are read, for a pre-filter). Never blocks on a FIFO or a device: they are
     refused, like any other file that is not a regular file (OSError)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with open(descriptor, "rb") as handle:
+    try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise OSError(0, "not a regular file")
         if status.st_size > limit:
             return status.st_size
-        return handle.read()
+        chunks = [os.read(descriptor, status.st_size + 1)]
+        while chunks[-1]:  # a file that grew since fstat: read on to its end
+            chunks.append(os.read(descriptor, 1024 * 1024))
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None]:
@@ -167,7 +174,8 @@ def _read_program(path: str) -> tuple[FileFacts | None, str | None]:
         text = decode(data)
     except UnicodeDecodeError as error:
         return _problem(path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1), None
-    source = _PROGRAM_SOURCES.get(os.path.splitext(path)[1], cdktf_typescript)
+    name = _PROGRAM_SOURCES.get(os.path.splitext(path)[1], "cdktf_typescript")
+    source = importlib.import_module(f"backend_guard.sources.{name}")
     return _bounded(source.read(path, text, path)), text
 
 

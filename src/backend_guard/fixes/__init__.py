@@ -6,20 +6,27 @@ can show it as a suggestion, from the same object.
 
 from __future__ import annotations
 
-from backend_guard.fixes import cdktf_python, cdktf_typescript, hcl, tfjson
+import importlib
+
 from backend_guard.model import BackendConfig, Engine, Fix, Origin, Syntax
+
+# Imported when first needed: the CDKTF ones load tree-sitter grammars.
+_MODULES = {
+    Syntax.HCL: "hcl",
+    Syntax.JSON: "tfjson",
+    Syntax.TYPESCRIPT: "cdktf_typescript",
+    Syntax.PYTHON: "cdktf_python",
+}
 
 
 def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix | None:
     """The local-backend fix for `backend`, whose file holds `text`; None where none applies."""
     if backend.origin is Origin.SYNTHESIZED:
         return None  # generated output: the program that writes it is what must change
+    name = _MODULES.get(backend.syntax)
+    if name is None:
+        return None  # Go, Java, C#: no fix is offered
+    module = importlib.import_module(f"backend_guard.fixes.{name}")
     if backend.syntax is Syntax.HCL:
-        return hcl.local_backend_fix(backend, text, engine)
-    if backend.syntax is Syntax.JSON:
-        return tfjson.local_backend_fix(backend, text)
-    if backend.syntax is Syntax.TYPESCRIPT:
-        return cdktf_typescript.local_backend_fix(backend, text)
-    if backend.syntax is Syntax.PYTHON:
-        return cdktf_python.local_backend_fix(backend, text)
-    return None
+        return module.local_backend_fix(backend, text, engine)
+    return module.local_backend_fix(backend, text)

@@ -55,12 +55,15 @@ class Positions:
     """Offsets to 1-based (line, column)."""
 
     text: str
-    _starts: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+    _starts: list[int] = field(default_factory=list)  # built on first use: most files need none
 
     def line_column(self, offset: int) -> tuple[int, int]:
+        if not self._starts:
+            self._starts = [0]
+            position = self.text.find("\n")
+            while position != -1:
+                self._starts.append(position + 1)
+                position = self.text.find("\n", position + 1)
         index = bisect_right(self._starts, offset) - 1
         return index + 1, offset - self._starts[index] + 1
 

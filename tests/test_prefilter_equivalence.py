@@ -1,5 +1,6 @@
-"""The shortcuts change no verdict: the pre-filter and the early stop of the lexer against
-reading and lexing every file whole, on a generated monorepo of the benchmark's mix."""
+"""The shortcuts change no verdict: the pre-filter, the early stop of the lexer and the reading of
+literal blocks without python-hcl2, against lexing every file whole and handing every block that
+can matter to python-hcl2, on a generated monorepo of the benchmark's mix."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from backend_guard import discover
 from backend_guard.config import Settings
 from backend_guard.scan import scan
-from backend_guard.sources import hcl
+from backend_guard.sources import hcl, hcl_literal_block
 from bench.generate import generate
 
 
@@ -20,6 +21,8 @@ def test_shortcuts_give_the_same_findings(tmp_path: Path, monkeypatch: pytest.Mo
     fast = scan(["repo"], Settings())
     monkeypatch.setattr(discover, "worth_parsing", lambda data: True)
     monkeypatch.setattr(hcl, "_last_candidate", len)
+    monkeypatch.setattr(hcl_literal_block, "read_backend", lambda *args: None)
+    monkeypatch.setattr(hcl_literal_block, "read_storage", lambda *args: None)
     thorough = scan(["repo"], Settings())
     key = [(f.rule, f.path, f.span, f.message) for f in fast.findings]
     assert key == [(f.rule, f.path, f.span, f.message) for f in thorough.findings]

@@ -144,3 +144,9 @@ def test_messages_explain_the_seed_case(monkeypatch: pytest.MonkeyPatch) -> None
     )
     assert finding.fix is not None
     assert finding.span.end_line == 12
+
+
+def test_messages_name_the_engine_of_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    result, _ = findings_of("opentofu_early_eval", Policy.SELF_CONTAINED, monkeypatch)
+    (finding,) = result.findings
+    assert "`tofu init` fails" in finding.message and "terraform init" not in finding.message

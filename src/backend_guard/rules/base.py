@@ -73,6 +73,11 @@ class RuleContext:
         return module.engine is Engine.OPENTOFU
 
 
+def init(module: Module, flags: str = "") -> str:
+    """The init command of the module's engine, as a message quotes it."""
+    return f"`{'tofu' if module.engine is Engine.OPENTOFU else 'terraform'} init{flags}`"
+
+
 def finding(
     rule: Meta,
     backend_or_span: BackendConfig | Span,

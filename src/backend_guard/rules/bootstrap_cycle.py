@@ -57,7 +57,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
                 backend,
                 f"{backend.label} keeps state in {item.shown}, which `{creator.resource_type}` at "
                 f"{creator.span.path}:{creator.span.start_line} in this same configuration creates; "
-                "`terraform init` needs it before this configuration can create it.",
+                f"{base.init(module)} needs it before this configuration can create it.",
                 fix=context.local_fix(backend),
             )
             break

@@ -54,6 +54,6 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             META,
             other,
             f"{other.label} is a second state configuration in this module (the first is "
-            f"{first.label} at {first.path}:{first.span.start_line}); `terraform init` fails "
+            f"{first.label} at {first.path}:{first.span.start_line}); {base.init(module)} fails "
             f'("{title}").',
         )

@@ -87,7 +87,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             consequence = (
                 'init passes but the first plan fails ("Error acquiring the state lock")'
                 if lock_only
-                else "in a fresh account `terraform init` fails because it does not exist"
+                else f"in a fresh account {base.init(module)} fails because it does not exist"
             )
             message = (
                 f"{backend.label} keeps state in {what}, which nothing in this repository "
@@ -96,6 +96,6 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         else:
             message = (
                 f"{backend.label} needs {backend_type.pre_existing}, which a fresh account does "
-                "not have; `terraform init` cannot reach the state."
+                f"not have; {base.init(module)} cannot reach the state."
             )
         yield base.finding(META, backend, message, fix=context.local_fix(backend))

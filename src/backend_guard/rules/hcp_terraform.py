@@ -76,7 +76,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             META,
             backend,
             f"{backend.label} keeps state in HCP Terraform{where}{detail}; a fresh CI has no "
-            "organization, workspace or token for it, so `terraform init` fails "
+            f"organization, workspace or token for it, so {base.init(module)} fails "
             '("Required token could not be found").',
             fix=context.local_fix(backend),
         )

@@ -74,6 +74,6 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
                 META,
                 backend,
                 f"{backend.label} uses {base.words(found)}, which exists only on the author's "
-                "machine; in CI `terraform init` fails while loading credentials or files.",
+                f"machine; in CI {base.init(module)} fails while loading credentials or files.",
                 fix=context.local_fix(backend),
             )

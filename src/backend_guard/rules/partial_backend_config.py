@@ -103,6 +103,6 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             META,
             backend,
             f"{backend.label} has no {listed} and nothing in this repository supplies {pronoun}; "
-            f"`terraform init -input=false` {fails} and an interactive init stops for input.",
+            f"{base.init(module, ' -input=false')} {fails} and an interactive init stops for input.",
             fix=context.local_fix(backend),
         )

@@ -85,6 +85,6 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             yield base.finding(
                 META,
                 backend,
-                f"{backend.label}: `terraform init` fails with {base.words(problems)}.",
+                f"{backend.label}: {base.init(module)} fails with {base.words(problems)}.",
                 fix=context.local_fix(backend),
             )

@@ -56,7 +56,6 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         yield base.finding(
             META,
             backend,
-            f"{backend.label}: `{'tofu' if engine == 'opentofu' else 'terraform'} init` fails "
-            f'("Unsupported backend type": {reason}).',
+            f'{backend.label}: {base.init(module)} fails ("Unsupported backend type": {reason}).',
             fix=context.local_fix(backend),
         )

@@ -54,5 +54,5 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             )
         else:
             yield base.finding(
-                META, problem.span, f"{problem.message}; `terraform init` stops here"
+                META, problem.span, f"{problem.message}; {base.init(module)} stops here"
             )

@@ -37,6 +37,11 @@ EXPECTED: dict[str, set[tuple[str, str, int, Severity]]] = {
     },
     "python_cloud": {("BG106", "main.py", 10, Severity.ERROR)},
     "python_leftover_override": {("BG201", "main.py", 12, Severity.ERROR)},
+    # a backend per branch of an if/elif: no duplicate-backend, one import rewrite for both fixes
+    "python_state_store": {
+        ("BG104", "main.py", 14, Severity.ERROR),
+        ("BG104", "main.py", 21, Severity.ERROR),
+    },
 }
 
 

@@ -38,6 +38,7 @@ BEFORE: dict[str, dict[str, set[str]]] = {
     "python_alias_gcs": {"backend": {"gcs"}},
     "python_cloud": {"cloud": set()},
     "python_leftover_override": {"backend": {"local", "s3"}},
+    "python_state_store": {"backend": {"s3"}},
 }
 
 

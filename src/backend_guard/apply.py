@@ -1,7 +1,9 @@
 """Apply fixes to files: merge edits, write atomically, never clobber a file that changed.
 
 Several findings on one backend carry the same fix; identical edits are applied once, and an edit
-that overlaps one already taken is left out (the next `fix` run picks it up if still needed).
+that overlaps one already taken is left out (the next `fix` run picks it up if still needed),
+except where both rewrite a program's imports: then one is enough, and the imports the fixes left
+unused are dropped from the fixed text.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backend_guard import fixes
 from backend_guard.fixes.text_positions import line_starts, offset
 from backend_guard.model import Edit, Finding
 
@@ -80,15 +83,24 @@ def plan(findings: Iterable[Finding], texts: dict[str, str]) -> Plan:
         edits = [e for e in finding.fix.edits if e not in taken.get(e.path, [])]
         if not edits:
             continue
-        if any(_overlaps(edit, other) for edit in edits for other in taken.get(edit.path, [])):
+        clashing = [
+            (edit, other)
+            for edit in edits
+            for other in taken.get(edit.path, [])
+            if _overlaps(edit, other)
+        ]
+        if not all(edit.imports and other.imports for edit, other in clashing):
             result.skipped.append(finding)
             continue
+        # Another fix of this file already rewrites the import, adding LocalBackend; the names
+        # this one would drop are dropped by `fixes.tidy` once every fix is applied.
+        edits = [e for e in edits if not any(e is edit for edit, _ in clashing)]
         for edit in edits:
             taken.setdefault(edit.path, []).append(edit)
     for path, edits in taken.items():
         original = texts[path]
         result.originals[path] = original
-        result.updated[path] = apply_edits(original, edits)
+        result.updated[path] = fixes.tidy(path, original, apply_edits(original, edits))
     return result
 
 

@@ -125,6 +125,14 @@ class BackendConfig:
     # exist only to feed this backend (`const stateBucket = ...`), each spanning its declaration.
     overrides: tuple[Attribute, ...] = ()
     dedicated_bindings: tuple[Attribute, ...] = ()
+    # CDKTF: the branches the construct sits in, as (branching statement, arm) offsets; two
+    # constructs in different arms of one `if`/`switch`/`?:` never both run.
+    branches: tuple[tuple[int, int], ...] = ()
+
+    def exclusive_with(self, other: BackendConfig) -> bool:
+        """Whether at most one of the two runs: they sit in different arms of one branch."""
+        arms = dict(self.branches)
+        return any(arms.get(at, arm) != arm for at, arm in other.branches)
 
     @property
     def path(self) -> str:
@@ -185,6 +193,9 @@ class Edit:
     end_line: int
     end_column: int
     text: str
+    # Rewrites a program's imports: when two fixes of one file both rewrite the same import,
+    # one is enough, as the names the other would drop are dropped after all fixes are applied.
+    imports: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ can show it as a suggestion, from the same object.
 from __future__ import annotations
 
 import importlib
+import os
 
 from backend_guard.model import BackendConfig, Engine, Fix, Origin, Syntax
 
@@ -30,3 +31,22 @@ def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix 
     if backend.syntax is Syntax.HCL:
         return module.local_backend_fix(backend, text, engine)
     return module.local_backend_fix(backend, text)
+
+
+# After every fix of a program file is applied, imports that only the replaced constructs used go.
+_TIDIED = {
+    ".py": "cdktf_python",
+    ".ts": "cdktf_typescript",
+    ".tsx": "cdktf_typescript",
+    ".mts": "cdktf_typescript",
+    ".js": "cdktf_typescript",
+    ".mjs": "cdktf_typescript",
+}
+
+
+def tidy(path: str, before: str, after: str) -> str:
+    """`after`, the fixed text of `path`, without the `cdktf` imports the fixes left unused."""
+    name = _TIDIED.get(os.path.splitext(path)[1])
+    if name is None:
+        return after
+    return importlib.import_module(f"backend_guard.fixes.{name}").tidy(before, after, path)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
 from tree_sitter import Node
 
 from backend_guard.fixes.text_positions import line_starts
 from backend_guard.model import Edit
 from backend_guard.sources.cdktf_common import ParsedSource
+
+P = TypeVar("P", bound=ParsedSource)
 
 
 class Edits:
@@ -15,17 +20,23 @@ class Edits:
     def __init__(self, program: ParsedSource) -> None:
         self.program = program
         self.text = program.text
-        self.items: list[tuple[int, int, str]] = []
+        self.items: list[tuple[int, int, str, bool]] = []  # start, end, text, an import's
 
-    def replace(self, node: Node, replacement: str) -> None:
+    def replace(self, node: Node, replacement: str, *, imports: bool = False) -> None:
         p = self.program
-        self.items.append((p.offset(node.start_byte), p.offset(node.end_byte), replacement))
+        start, end = p.offset(node.start_byte), p.offset(node.end_byte)
+        self.items.append((start, end, replacement, imports))
 
-    def replace_range(self, first: Node, last: Node, replacement: str) -> None:
+    def replace_range(
+        self, first: Node, last: Node, replacement: str, *, imports: bool = False
+    ) -> None:
         p = self.program
-        self.items.append((p.offset(first.start_byte), p.offset(last.end_byte), replacement))
+        start, end = p.offset(first.start_byte), p.offset(last.end_byte)
+        self.items.append((start, end, replacement, imports))
 
-    def remove_statement(self, node: Node, *, comment_above: bool = False) -> None:
+    def remove_statement(
+        self, node: Node, *, comment_above: bool = False, imports: bool = False
+    ) -> None:
         """Remove the statement holding `node`: its whole lines when it stands alone on them."""
         statement = node
         while statement.parent is not None and statement.type not in (
@@ -45,8 +56,8 @@ class Edits:
             start = _with_comment_above(self.text, line_start) if comment_above else line_start
             end = line_end
             start = _with_blank_lines_above(self.text, start, end)
-        if not any(s <= start < e or start <= s < end for s, e, _ in self.items):
-            self.items.append((start, end, ""))
+        if not any(s <= start < e or start <= s < end for s, e, *_ in self.items):
+            self.items.append((start, end, "", imports))
 
     def result(self, path: str) -> tuple[Edit, ...]:
         starts = line_starts(self.text)
@@ -56,9 +67,9 @@ class Edits:
             return line + 1, offset - starts[line] + 1
 
         edits = []
-        for start, end, replacement in sorted(self.items):
+        for start, end, replacement, imports in sorted(self.items):
             (line, column), (end_line, end_column) = position(start), position(end)
-            edits.append(Edit(path, line, column, end_line, end_column, replacement))
+            edits.append(Edit(path, line, column, end_line, end_column, replacement, imports))
         return tuple(edits)
 
 
@@ -71,6 +82,34 @@ def _line_index(starts: list[int], offset: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+def used_only_by(uses: Iterable[tuple[str, Node]], name: str, construct: Node) -> bool:
+    """Whether `name` is used (`uses`: every identifier of the program with its node) and every
+    use lies inside `construct`, the node being replaced."""
+    used = False
+    for found, node in uses:
+        if found != name:
+            continue
+        if not construct.start_byte <= node.start_byte < construct.end_byte:
+            return False
+        used = True
+    return used
+
+
+def unused_import_edits(
+    before: P,
+    after: P,
+    uses: Callable[[P], Iterable[tuple[str, Node]]],
+    rewrite: Callable[[P, Edits, Callable[[str], bool], bool], None],
+) -> Edits:
+    """Edits of `after` (a fixed program) that drop the imported names `before` used and `after`
+    no longer does; `uses` lists a program's identifiers, `rewrite` rewrites its imports."""
+    used_before = {name for name, _ in uses(before)}
+    used_after = {name for name, _ in uses(after)}
+    edits = Edits(after)
+    rewrite(after, edits, lambda name: name in used_before and name not in used_after, False)
+    return edits
 
 
 def indent_at(text: str, offset: int) -> str:

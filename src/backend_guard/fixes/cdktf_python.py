@@ -8,7 +8,12 @@ import ...` gains `LocalBackend` and loses the old class when nothing else uses 
 
 from __future__ import annotations
 
-from backend_guard.fixes.cdktf_edits import Edits, indent_at
+from collections.abc import Callable, Iterator
+
+from tree_sitter import Node
+
+from backend_guard.apply import apply_edits
+from backend_guard.fixes.cdktf_edits import Edits, indent_at, unused_import_edits, used_only_by
 from backend_guard.model import BackendConfig, Fix
 from backend_guard.sources.cdktf_common import Construct, environment_binding, walk
 from backend_guard.sources.cdktf_python import Program
@@ -84,6 +89,26 @@ def _construct_text(program: Program, construct: Construct) -> str:
 def _update_import(program: Program, construct: Construct, edits: Edits) -> None:
     """Add `LocalBackend` to the first `from cdktf import`; drop the names that only the replaced
     construct used (its class, `NamedCloudWorkspace`, ...), removing imports left empty."""
+    add = LOCAL not in program.classes
+    _rewrite_imports(
+        program, edits, lambda name: used_only_by(_uses(program), name, construct.node), add
+    )
+
+
+def tidy(before: str, after: str, path: str) -> str:
+    """`after` without the `cdktf` imports that `before` used and `after` no longer does: when
+    each of a file's stacks had its own backend construct, no single fix may drop the import."""
+    edits = unused_import_edits(
+        Program(path, before), Program(path, after), _uses, _rewrite_imports
+    )
+    return apply_edits(after, edits.result(path))
+
+
+def _rewrite_imports(
+    program: Program, edits: Edits, drop: Callable[[str], bool], add: bool
+) -> None:
+    """Rewrite each `from cdktf import` without the names `drop` picks, and with `LocalBackend`
+    in the first of them when `add`; an import left empty goes."""
     statements = [
         s
         for s in program.root.children
@@ -98,16 +123,16 @@ def _update_import(program: Program, construct: Construct, edits: Edits) -> None
         for name in names:
             alias = name.child_by_field_name("alias") if name.type == "aliased_import" else name
             local = program.node_text(alias) if alias is not None else ""
-            if _used_only_by(program, local, construct):
+            if drop(local):
                 continue
             keep.append(program.node_text(name))
-        if index == 0 and LOCAL not in program.classes:
+        if index == 0 and add:
             sorted_before = [k.lower() for k in keep] == sorted(k.lower() for k in keep)
             keep.append(LOCAL)
             if sorted_before:
                 keep.sort(key=str.lower)
         if not keep:
-            edits.remove_statement(statement)
+            edits.remove_statement(statement, imports=True)
             continue
         first, last = names[0], names[-1]
         original = program.text[program.offset(first.start_byte) : program.offset(last.end_byte)]
@@ -118,18 +143,13 @@ def _update_import(program: Program, construct: Construct, edits: Edits) -> None
         else:
             replacement = ", ".join(keep)
         if replacement != original:
-            edits.replace_range(first, last, replacement)
+            edits.replace_range(first, last, replacement, imports=True)
 
 
-def _used_only_by(program: Program, name: str, construct: Construct) -> bool:
-    """Whether every use of the imported `name` lies inside the construct being replaced."""
-    used = False
+def _uses(program: Program) -> Iterator[tuple[str, Node]]:
+    """Every identifier of the program that is not an imported name itself, with its node."""
     for node in walk(program.root):
-        if node.type != "identifier" or program.node_text(node) != name:
+        if node.type != "identifier":
             continue
-        if node.parent is not None and node.parent.type in ("aliased_import", "dotted_name"):
-            continue
-        if not construct.node.start_byte <= node.start_byte < construct.node.end_byte:
-            return False
-        used = True
-    return used
+        if node.parent is None or node.parent.type not in ("aliased_import", "dotted_name"):
+            yield program.node_text(node), node

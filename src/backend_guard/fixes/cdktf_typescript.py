@@ -9,7 +9,12 @@ new code follows the file's own quotes, semicolons and indentation.
 
 from __future__ import annotations
 
-from backend_guard.fixes.cdktf_edits import Edits, indent_at
+from collections.abc import Callable, Iterator
+
+from tree_sitter import Node
+
+from backend_guard.apply import apply_edits
+from backend_guard.fixes.cdktf_edits import Edits, indent_at, unused_import_edits, used_only_by
 from backend_guard.model import BackendConfig, Fix
 from backend_guard.sources.cdktf_common import Construct, environment_binding, walk
 from backend_guard.sources.cdktf_typescript import Program
@@ -94,6 +99,26 @@ def _update_import(program: Program, construct: Construct, local: str, edits: Ed
     construct used (its class, `NamedCloudWorkspace`, ...), removing imports left empty."""
     if construct.namespace:
         return
+    add = local == LOCAL and LOCAL not in program.classes
+    _rewrite_imports(
+        program, edits, lambda name: used_only_by(_uses(program), name, construct.node), add
+    )
+
+
+def tidy(before: str, after: str, path: str) -> str:
+    """`after` without the `cdktf` imports that `before` used and `after` no longer does: when
+    each of a file's stacks had its own backend construct, no single fix may drop the import."""
+    edits = unused_import_edits(
+        Program(path, before), Program(path, after), _uses, _rewrite_imports
+    )
+    return apply_edits(after, edits.result(path))
+
+
+def _rewrite_imports(
+    program: Program, edits: Edits, drop: Callable[[str], bool], add: bool
+) -> None:
+    """Rewrite the named `cdktf` imports without the names `drop` picks, and with `LocalBackend`
+    in the first of them when `add`; an import left empty goes."""
     statements = [
         s
         for s in program.root.children
@@ -109,17 +134,17 @@ def _update_import(program: Program, construct: Construct, local: str, edits: Ed
         for specifier in specifiers:
             alias = specifier.child_by_field_name("alias") or specifier.child_by_field_name("name")
             name = program.node_text(alias) if alias is not None else ""
-            if _used_only_by(program, name, construct):
+            if drop(name):
                 continue
             keep.append(program.node_text(specifier))
-        if index == 0 and local == LOCAL and LOCAL not in program.classes:
+        if index == 0 and add:
             keep.append(LOCAL)
             if [k.lower() for k in keep[:-1]] == sorted(k.lower() for k in keep[:-1]):
                 keep.sort(key=str.lower)
         if not keep:
             clause = statement.named_children[0]
             if clause.type == "import_clause" and len(clause.named_children) == 1:
-                edits.remove_statement(statement)  # nothing but the emptied `{ ... }`
+                edits.remove_statement(statement, imports=True)  # nothing but the emptied `{ ... }`
             continue
         original = program.node_text(named)
         if "\n" in original:
@@ -137,18 +162,13 @@ def _update_import(program: Program, construct: Construct, local: str, edits: Ed
             pad = " " if original.startswith("{ ") else ""
             replacement = "{" + pad + ", ".join(keep) + pad + "}"
         if replacement != original:
-            edits.replace(named, replacement)
+            edits.replace(named, replacement, imports=True)
 
 
-def _used_only_by(program: Program, name: str, construct: Construct) -> bool:
-    """Whether every use of the imported `name` lies inside the construct being replaced."""
-    used = False
+def _uses(program: Program) -> Iterator[tuple[str, Node]]:
+    """Every identifier of the program that is not an import's own name, with its node."""
     for node in walk(program.root):
-        if node.type in ("identifier", "type_identifier") and program.node_text(node) == name:
+        if node.type in ("identifier", "type_identifier"):
             parent = node.parent
-            if parent is not None and parent.type == "import_specifier":
-                continue
-            if not construct.node.start_byte <= node.start_byte < construct.node.end_byte:
-                return False
-            used = True
-    return used
+            if parent is None or parent.type != "import_specifier":
+                yield program.node_text(node), node

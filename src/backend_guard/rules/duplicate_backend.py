@@ -8,7 +8,9 @@ others, which is how Terraform merges them.
 **Why it blocks deployment.** `terraform init` refuses the module: "Duplicate 'backend'
 configuration block" ("A module may have only one 'backend' configuration block") or
 "Conflicting 'cloud' and 'backend' configuration blocks are present". In CDKTF this happens when a
-stack has a `LocalBackend` and still an `addOverride('terraform.backend.s3...')`.
+stack has a `LocalBackend` and still an `addOverride('terraform.backend.s3...')`. Two constructs in
+different arms of one `if`/`else`, `switch` or `?:` are not counted together: one stack gets one
+of them.
 
 **Fails:**
 
@@ -43,13 +45,14 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     written = [b for b in module.backends if b.origin is not Origin.OVERRIDE_FILE]
     if len(written) < 2 or len(context.effective_backends(module)) < 2:
         return
-    first = written[0]
-    kinds = {b.kind for b in written}
-    if kinds == {BackendKind.BACKEND, BackendKind.CLOUD}:
-        title = "Conflicting 'cloud' and 'backend' configuration blocks are present"
-    else:
-        title = "Duplicate 'backend' configuration block"
-    for other in written[1:]:
+    for index, other in enumerate(written[1:], start=1):
+        first = next((b for b in written[:index] if not b.exclusive_with(other)), None)
+        if first is None:
+            continue  # a CDKTF stack that creates one backend or the other, never both
+        if {first.kind, other.kind} == {BackendKind.BACKEND, BackendKind.CLOUD}:
+            title = "Conflicting 'cloud' and 'backend' configuration blocks are present"
+        else:
+            title = "Duplicate 'backend' configuration block"
         yield base.finding(
             META,
             other,

@@ -158,6 +158,35 @@ def program_value(text: str, resolved: Resolved, *, literal_syntax: bool) -> Val
     )
 
 
+# Node types, across the five grammars, whose children are exclusive arms (`if`/`elif`/`else`,
+# `?:`), and node types that are one arm of a `switch` or `match`.
+_BRANCHING = frozenset({"if_statement", "ternary_expression", "conditional_expression"})
+_CASES = frozenset(
+    {
+        "switch_case",
+        "switch_default",
+        "case_clause",
+        "expression_case",
+        "type_case",
+        "default_case",
+        "switch_block_statement_group",
+        "switch_rule",
+        "switch_section",
+    }
+)
+
+
+def branches(node: Node) -> tuple[tuple[int, int], ...]:
+    """The arms `node` sits in: (start of the branching node, start of the arm) for each."""
+    found: list[tuple[int, int]] = []
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type in _BRANCHING or child.type in _CASES:
+            found.append((parent.start_byte, child.start_byte))
+        child, parent = parent, parent.parent
+    return tuple(found)
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Every node below `node`, in source order, without recursion (input may nest deeply)."""
     cursor = node.walk()
@@ -296,6 +325,7 @@ def backend_of(
         stack=construct.stack,
         overrides=tuple(overrides),
         dedicated_bindings=tuple(dedicated),
+        branches=branches(construct.node),
     )
 
 

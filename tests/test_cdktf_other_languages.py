@@ -379,6 +379,13 @@ def test_a_scanned_root_inside_a_build_folder_is_still_read(
         (b"import com.hashicorp.cdktf.*;\nLocalBackend.Builder.create(this)", True),
         (b'using HashiCorp.Cdktf;\nnew TerraformStack(app, "x");', False),
         (b"class S3Backend {}", False),
+        # a provider binding `cdktf get` generated: it calls jsii's runtime, which stacks never do
+        (
+            b'import (\n\t_jsii_ "github.com/aws/jsii-runtime-go/runtime"\n'
+            b'\t"github.com/hashicorp/terraform-cdk-go/cdktf"\n)\n'
+            b"func (j *jsiiProxy_S3Bucket) AddOverride(path *string, value interface{}) {}",
+            False,
+        ),
     ],
 )
 def test_program_prefilter(source: bytes, worth: bool) -> None:
@@ -945,3 +952,41 @@ def test_a_syntax_error_that_hides_an_imported_backend_is_said(suffix: str, head
     assert [p.message for p in facts.problems] == [
         "has a syntax error; its backend could not be read"
     ]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text", "unknown"),
+    [
+        (
+            "go",
+            GO_HEADER + "func NewS(st cdktf.TerraformStack, config *cdktf.S3BackendConfig) {\n"
+            "\tcdktf.NewS3Backend(st, config)\n}\n",
+            True,
+        ),
+        (
+            "go",
+            GO_HEADER
+            + "func NewS(st cdktf.TerraformStack) {\n\tcdktf.NewLocalBackend(st, nil)\n}\n",
+            False,
+        ),
+        (
+            "java",
+            "import com.hashicorp.cdktf.*;\nclass S extends TerraformStack {\n"
+            '  S(Construct scope, S3BackendConfig config) {\n    super(scope, "s");\n'
+            "    new S3Backend(this, config);\n  }\n}\n",
+            True,
+        ),
+        (
+            "cs",
+            "using HashiCorp.Cdktf;\nclass S : TerraformStack {\n"
+            '  S(Construct scope, S3BackendConfig config) : base(scope, "s") {\n'
+            "    new S3Backend(this, config);\n  }\n}\n",
+            True,
+        ),
+    ],
+)
+def test_a_config_passed_in_leaves_the_arguments_unknown(
+    suffix: str, text: str, unknown: bool
+) -> None:
+    backend = only_backend(suffix, text)
+    assert (backend.attributes, backend.arguments_unknown) == ((), unknown)

@@ -37,6 +37,11 @@ EXPECTED: dict[str, set[tuple[str, str, int, Severity]]] = {
     },
     "python_cloud": {("BG106", "main.py", 10, Severity.ERROR)},
     "python_leftover_override": {("BG201", "main.py", 12, Severity.ERROR)},
+    # a stack made at top level, its backend and override given to it there: the stack stays
+    "python_toplevel_stack": {
+        ("BG104", "main.py", 15, Severity.ERROR),
+        ("BG201", "main.py", 16, Severity.WARNING),
+    },
     # a backend per branch of an if/elif: no duplicate-backend, one import rewrite for both fixes
     "python_state_store": {
         ("BG104", "main.py", 14, Severity.ERROR),
@@ -455,3 +460,27 @@ def test_near_miss_programs_never_crash_the_source_or_the_fix(noise: str) -> Non
         fix = local_backend_fix(backend, text)
         if fix is not None:
             apply_edits(text, fix.edits)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "names", "unknown"),
+    [
+        ('bucket="b", key="k", region="r"', ["bucket", "key", "region"], False),
+        ('key=f"{ns}.tfstate", **backend_args', ["key"], True),
+        ("**self.backend_base_args", [], True),
+    ],
+)
+def test_keyword_splats_leave_the_arguments_unknown(
+    arguments: str, names: list[str], unknown: bool
+) -> None:
+    text = f"""from cdktf import S3Backend, TerraformStack
+
+
+class ServiceStack(TerraformStack):
+    def __init__(self, scope, ns, backend_args):
+        super().__init__(scope, ns)
+        S3Backend(self, {arguments})
+"""
+    (backend,) = read(text).backends
+    assert [a.name for a in backend.attributes] == names
+    assert backend.arguments_unknown is unknown

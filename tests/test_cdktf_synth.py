@@ -39,6 +39,7 @@ BEFORE: dict[str, dict[str, set[str]]] = {
     "python_cloud": {"cloud": set()},
     "python_leftover_override": {"backend": {"local", "s3"}},
     "python_state_store": {"backend": {"s3"}},
+    "python_toplevel_stack": {"backend": {"s3"}},
 }
 
 

@@ -33,6 +33,7 @@ PROJECTS = [
     "ts_leftover_override",
     "ts_local",
     "ts_namespace",
+    "ts_shared_settings",
     "ts_state_store",
 ]
 TIMEOUT = 300

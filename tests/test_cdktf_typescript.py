@@ -44,6 +44,11 @@ EXPECTED: dict[str, set[tuple[str, str, int, Severity]]] = {
     "ts_gcs": {("BG104", "main.ts", 8, Severity.ERROR)},
     "ts_cloud": {("BG106", "main.ts", 20, Severity.ERROR)},
     "ts_leftover_override": {("BG201", "main.ts", 12, Severity.ERROR)},
+    # two stacks on one bucket named in a settings module: its import goes with the last use
+    "ts_shared_settings": {
+        ("BG104", "main.ts", 9, Severity.ERROR),
+        ("BG104", "main.ts", 24, Severity.ERROR),
+    },
     # one stack per branch of a switch or an if: no duplicate-backend, and the fix of every
     # remote branch drops the imports none of them uses any more
     "ts_state_store": {
@@ -373,6 +378,115 @@ def test_a_syntax_error_is_reported_next_to_the_backend() -> None:
     facts = read(text)
     assert [b.type for b in facts.backends] == ["s3"]
     assert facts.problems and "syntax error" in facts.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("props", "names", "unknown"),
+    [
+        (
+            "<S3BackendConfig>{ bucket: 'b', key: 'k', region: 'r' }",
+            ["bucket", "key", "region"],
+            False,
+        ),
+        (
+            "{ bucket: 'b', key: 'k', region: 'r' } as S3BackendConfig",
+            ["bucket", "key", "region"],
+            False,
+        ),
+        (
+            "({ bucket: 'b', key: 'k', region: 'r' } satisfies S3BackendConfig)",
+            ["bucket", "key", "region"],
+            False,
+        ),
+        ("config", [], True),  # a parameter: the caller decides
+        ("config!", [], True),
+        ("{ ...config, key: 'k' }", ["key"], True),
+        ("loadBackend()", [], True),
+    ],
+)
+def test_a_config_the_program_computes_is_not_missing_arguments(
+    props: str, names: list[str], unknown: bool
+) -> None:
+    text = f"""import {{ S3Backend, S3BackendConfig, TerraformStack }} from 'cdktf';
+class S extends TerraformStack {{
+  constructor(scope: any, id: string, config: S3BackendConfig) {{
+    super(scope, id);
+    new S3Backend(this, {props});
+  }}
+}}
+"""
+    (backend,) = read(text).backends
+    assert [a.name for a in backend.attributes] == names
+    assert backend.arguments_unknown is unknown
+
+
+def test_a_computed_config_is_no_partial_backend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cdktf.json").write_text('{"app": "npx ts-node main.ts"}', encoding="utf-8")
+    (tmp_path / "main.ts").write_text(
+        """import { Construct } from 'constructs';
+import { S3Backend, S3BackendConfig, TerraformStack } from 'cdktf';
+
+export class ServiceStack extends TerraformStack {
+  constructor(scope: Construct, id: string, backend: S3BackendConfig) {
+    super(scope, id);
+    new S3Backend(this, { ...backend, key: `services/${id}.tfstate` });
+  }
+}
+""",
+        encoding="utf-8",
+    )
+    rules = {f.rule for f in scan_here(tmp_path, monkeypatch).findings}
+    assert rules == {"BG104"}  # a remote bucket nothing here creates; but nothing is missing
+
+
+def test_no_fix_where_the_backend_class_is_also_a_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`(): S3Backend => new LocalBackend(...)` would not type-check: the finding stands alone."""
+    (tmp_path / "cdktf.json").write_text('{"app": "npx ts-node main.ts"}', encoding="utf-8")
+    (tmp_path / "backend.ts").write_text(
+        """import { S3Backend } from 'cdktf';
+import { Construct } from 'constructs';
+
+export const stateBackend = (scope: Construct, id: string): S3Backend =>
+  new S3Backend(scope, { bucket: 'acme-state', key: `${id}.tfstate`, region: 'us-east-1' });
+""",
+        encoding="utf-8",
+    )
+    (finding,) = scan_here(tmp_path, monkeypatch).findings
+    assert (finding.rule, finding.fix) == ("BG104", None)
+
+
+def test_an_override_on_a_stack_made_at_top_level_goes_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cdktf.json").write_text('{"app": "npx ts-node main.ts"}', encoding="utf-8")
+    program = """import { App, S3Backend, TerraformStack } from 'cdktf';
+
+const app = new App();
+const web = new TerraformStack(app, 'web');
+new S3Backend(web, { bucket: 'web-state', key: 'web.tfstate', region: 'eu-west-1' });
+web.addOverride('terraform.backend.s3.use_lockfile', true);
+app.synth();
+"""
+    (tmp_path / "main.ts").write_text(program, encoding="utf-8")
+    result = scan_here(tmp_path, monkeypatch)
+    assert found(result) == {
+        ("BG104", "main.ts", 5, Severity.ERROR),
+        ("BG201", "main.ts", 6, Severity.WARNING),
+    }
+    (backend,) = result.modules["main.ts#web"].backends
+    assert [a.name for a in backend.overrides] == ["use_lockfile"]
+    assert main(["fix", "."]) == 0
+    assert (tmp_path / "main.ts").read_text(encoding="utf-8") == program.replace(
+        "S3Backend", "LocalBackend", 1
+    ).replace(
+        "new S3Backend(web, { bucket: 'web-state', key: 'web.tfstate', region: 'eu-west-1' });\n"
+        "web.addOverride('terraform.backend.s3.use_lockfile', true);\n",
+        "new LocalBackend(web, { path: 'terraform.tfstate' });\n",
+    )
 
 
 # -- properties -------------------------------------------------------------------------------

@@ -35,8 +35,18 @@ _PREFILTERS = (
 _PROGRAM_PREFILTER = re.compile(rb"Backend\b|[Aa]dd_?[Oo]verride")
 
 
+# Go bindings that `cdktf get` generates for providers and modules call jsii's runtime package
+# directly, which a stack never does; they are big, many, and hold `AddOverride` methods.
+_GENERATED_GO = b'"github.com/aws/jsii-runtime-go/runtime"'
+
+
 def program_worth_parsing(data: bytes) -> bool:
-    return (b"cdktf" in data or b"Cdktf" in data) and _PROGRAM_PREFILTER.search(data) is not None
+    return (
+        (b"cdktf" in data or b"Cdktf" in data)
+        and (b"Backend" in data or b"verride" in data)  # literal searches first: they are fast
+        and _GENERATED_GO not in data
+        and _PROGRAM_PREFILTER.search(data) is not None
+    )
 
 
 def worth_parsing(data: bytes) -> bool:

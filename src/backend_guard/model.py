@@ -128,6 +128,9 @@ class BackendConfig:
     # CDKTF: the branches the construct sits in, as (branching statement, arm) offsets; two
     # constructs in different arms of one `if`/`switch`/`?:` never both run.
     branches: tuple[tuple[int, int], ...] = ()
+    # CDKTF: the construct's config is computed (a parameter, a spread): an argument not among
+    # `attributes` may still be given.
+    arguments_unknown: bool = False
 
     def exclusive_with(self, other: BackendConfig) -> bool:
         """Whether at most one of the two runs: they sit in different arms of one branch."""

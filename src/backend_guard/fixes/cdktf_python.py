@@ -96,25 +96,37 @@ def _update_import(program: Program, construct: Construct, edits: Edits) -> None
 
 
 def tidy(before: str, after: str, path: str) -> str:
-    """`after` without the `cdktf` imports that `before` used and `after` no longer does: when
-    each of a file's stacks had its own backend construct, no single fix may drop the import."""
+    """`after` without the imported names that `before` used and `after` no longer does: the
+    backend class when each of a file's stacks had its own construct (no single fix may drop it),
+    and names that only fed the replaced constructs (`import { STATE_BUCKET } from './settings'`)."""
     edits = unused_import_edits(
-        Program(path, before), Program(path, after), _uses, _rewrite_imports
+        Program(path, before),
+        Program(path, after),
+        _uses,
+        lambda program, edits, drop, add: _rewrite_imports(
+            program, edits, drop, add, only_cdktf=False
+        ),
     )
     return apply_edits(after, edits.result(path))
 
 
 def _rewrite_imports(
-    program: Program, edits: Edits, drop: Callable[[str], bool], add: bool
+    program: Program,
+    edits: Edits,
+    drop: Callable[[str], bool],
+    add: bool,
+    *,
+    only_cdktf: bool = True,
 ) -> None:
-    """Rewrite each `from cdktf import` without the names `drop` picks, and with `LocalBackend`
-    in the first of them when `add`; an import left empty goes."""
+    """Rewrite each `from cdktf import` (each `from ... import` unless `only_cdktf`) without the
+    names `drop` picks, and with `LocalBackend` in the first of them when `add`; an import left
+    empty goes."""
     statements = [
         s
         for s in program.root.children
         if s.type == "import_from_statement"
         and (module := s.child_by_field_name("module_name")) is not None
-        and program.node_text(module) == "cdktf"
+        and (not only_cdktf or program.node_text(module) == "cdktf")
         and s.children_by_field_name("name")
     ]
     for index, statement in enumerate(statements):

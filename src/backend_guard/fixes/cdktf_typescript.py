@@ -27,7 +27,7 @@ def local_backend_fix(backend: BackendConfig, text: str) -> Fix | None:
     construct = next(
         (c for c in program.constructs() if program.span(c.node) == backend.span), None
     )
-    if construct is None:
+    if construct is None or _names_a_type(program, construct):
         return None
     edits = Edits(program)
     local = _local_class(program, construct)
@@ -51,6 +51,20 @@ def local_backend_fix(backend: BackendConfig, text: str) -> Fix | None:
     else:
         description = f"use {LOCAL} instead of {construct.class_name}{overrides}{removed}"
     return Fix(description=description, edits=edits.result(backend.path))
+
+
+def _names_a_type(program: Program, construct: Construct) -> bool:
+    """Whether the construct's class is also a type in the file (`(): S3Backend => ...`, a field
+    `backend: S3Backend`): a LocalBackend in its place would not type-check, so no fix is made."""
+    callee = construct.node.child_by_field_name("constructor")
+    if callee is None or not construct.class_name or construct.class_name == LOCAL:
+        return False
+    name = program.node_text(callee)
+    return any(
+        node.type in ("type_identifier", "nested_type_identifier")
+        and program.node_text(node) == name
+        for node in walk(program.root)
+    )
 
 
 def _local_class(program: Program, construct: Construct) -> str:
@@ -106,25 +120,37 @@ def _update_import(program: Program, construct: Construct, local: str, edits: Ed
 
 
 def tidy(before: str, after: str, path: str) -> str:
-    """`after` without the `cdktf` imports that `before` used and `after` no longer does: when
-    each of a file's stacks had its own backend construct, no single fix may drop the import."""
+    """`after` without the imported names that `before` used and `after` no longer does: the
+    backend class when each of a file's stacks had its own construct (no single fix may drop it),
+    and names that only fed the replaced constructs (`import { STATE_BUCKET } from './settings'`)."""
     edits = unused_import_edits(
-        Program(path, before), Program(path, after), _uses, _rewrite_imports
+        Program(path, before),
+        Program(path, after),
+        _uses,
+        lambda program, edits, drop, add: _rewrite_imports(
+            program, edits, drop, add, only_cdktf=False
+        ),
     )
     return apply_edits(after, edits.result(path))
 
 
 def _rewrite_imports(
-    program: Program, edits: Edits, drop: Callable[[str], bool], add: bool
+    program: Program,
+    edits: Edits,
+    drop: Callable[[str], bool],
+    add: bool,
+    *,
+    only_cdktf: bool = True,
 ) -> None:
-    """Rewrite the named `cdktf` imports without the names `drop` picks, and with `LocalBackend`
-    in the first of them when `add`; an import left empty goes."""
+    """Rewrite the named `cdktf` imports (all named imports unless `only_cdktf`) without the
+    names `drop` picks, and with `LocalBackend` in the first of them when `add`; an import left
+    empty goes."""
     statements = [
         s
         for s in program.root.children
         if s.type == "import_statement"
         and (source := s.child_by_field_name("source")) is not None
-        and program.node_text(source).strip("'\"`") == "cdktf"
+        and (not only_cdktf or program.node_text(source).strip("'\"`") == "cdktf")
         and any(n.type == "named_imports" for n in walk(s))
     ]
     for index, statement in enumerate(statements):

@@ -67,6 +67,8 @@ def missing_settings(
     backend_type = backends.lookup(module.engine.value, backend.type)
     if backend_type is None or backend.kind is not BackendKind.BACKEND or backend.type == "remote":
         return []  # HCP Terraform settings are hcp-terraform-backend's
+    if backend.arguments_unknown:
+        return []  # a config the program computes may hold any of them
     supplied = context.repo.supplied_for(backend.type)
     if any(s.unknown and not s.keys for s in supplied):
         return []  # a computed -backend-config file: it may supply anything

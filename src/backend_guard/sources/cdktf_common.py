@@ -94,6 +94,9 @@ class Construct:
     stack: str
     # (call, backend type, argument, value) of each override of the stack's backend
     overrides: list[tuple[Node, str, str, Node]] = field(default_factory=list)
+    # The config is computed where the source cannot follow it (a parameter, a spread, `**kwargs`):
+    # which arguments it holds is unknown.
+    opaque: bool = False
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,7 @@ def backend_of(
         overrides=tuple(overrides),
         dedicated_bindings=tuple(dedicated),
         branches=branches(construct.node),
+        arguments_unknown=construct.opaque,
     )
 
 

@@ -33,6 +33,7 @@ from backend_guard.sources.cdktf_common import (
 
 TOP_LEVEL = "(top level)"
 MAX_DEPTH = 20  # bindings resolved through bindings: enough for real code, bounded for hostile
+_NULLS = frozenset({"nil", "null_literal"})  # `NewLocalBackend(stack, nil)`: no config at all
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f"}
 _ESCAPE = re.compile(
@@ -212,7 +213,8 @@ class CompiledProgram(ParsedSource, ABC):
         values = self._arguments(node)
         props = self._config(values[1]) if len(values) > 1 else None
         stack = self._stack(node, values[0] if values else None)
-        return Construct(node, class_name, qualifier, props, stack)
+        opaque = len(values) > 1 and props is None and values[1].type not in _NULLS
+        return Construct(node, class_name, qualifier, props, stack, opaque=opaque)
 
     def _config(self, node: Node, depth: int = 0) -> Node | None:
         """The properties of a construct's config, written in place or bound to a name."""

@@ -57,7 +57,8 @@ class Program(CompiledProgram):
         super().__init__(path, text)
         self.dot_import = False  # `import . ".../cdktf"`: `NewS3Backend(...)` unqualified
         self.jsii: set[str] = set()
-        for spec in (n for n in walk(self.root) if n.type == "import_spec"):
+        imports = (n for n in self.root.children if n.type == "import_declaration")
+        for spec in (n for d in imports for n in walk(d) if n.type == "import_spec"):
             self._read_import(spec)
 
     def _read_import(self, spec: Node) -> None:

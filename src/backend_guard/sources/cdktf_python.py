@@ -124,7 +124,8 @@ class Program(ParsedSource):
         values = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
         if stack == TOP_LEVEL and values and values[0].type == "identifier":
             stack = self._stack_id(values[0])
-        return Construct(node, class_name, namespace, arguments, stack)
+        opaque = any(v.type in ("dictionary_splat", "list_splat") for v in values)
+        return Construct(node, class_name, namespace, arguments, stack, opaque=opaque)
 
     def _stack_id(self, scope: Node) -> str:
         """A construct outside any class belongs to the stack passed as its scope: after `iso =
@@ -164,9 +165,15 @@ class Program(ParsedSource):
             owner.overrides.append((node, BACKEND_CLASSES[owner.class_name][1], path, values[1]))
             return
         match = OVERRIDE_PATH.fullmatch(path)
-        if match is None or self.node_text(target) != "self":
+        if match is None:
             return
         stack = _stack(self, node)
+        if self.node_text(target) == "self":
+            pass
+        elif target.type == "identifier" and stack == TOP_LEVEL:
+            stack = self._stack_id(target)  # `stack.add_override(...)` on a stack made here
+        else:
+            return
         owner = by_stack.get(stack)
         if owner is None:
             owner = Construct(node, "", None, None, stack)
@@ -371,7 +378,7 @@ class Program(ParsedSource):
                 and n != target
                 and _is_reference(n)
             ]
-            if uses and all(any(_within(n, r) for r in inside) for n in uses):
+            if uses and all(_dedicated_use(n, inside, scope) for n in uses):
                 value = assignment.child_by_field_name("right")
                 if value is not None:
                     result.append((name, statement, value))
@@ -482,3 +489,10 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     if "cdktf" not in text:
         return FileFacts(path=path)
     return facts_of(Program(path, text), module_dir, Syntax.PYTHON, "function", path)
+
+
+def _dedicated_use(use: Node, inside: list[Node], scope: Node | None) -> bool:
+    """Whether `use` goes with the old backend: it lies in the construct or an override, and not
+    in the scope argument, which the new construct keeps."""
+    kept = scope is not None and _within(use, scope)
+    return not kept and any(_within(use, region) for region in inside)

@@ -40,6 +40,21 @@ _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression"}
 )
 TOP_LEVEL = "(top level)"
+
+
+def _unwrapped(node: Node) -> Node:
+    """The expression inside parentheses and type assertions: `<S3BackendConfig>{...}`, `{...} as
+    S3BackendConfig`, `{...} satisfies S3BackendConfig`, `config!`."""
+    for _ in range(_MAX_DEPTH):
+        if node.type == "type_assertion" and node.named_children:
+            node = node.named_children[-1]
+        elif node.type in _WRAPPERS and node.named_children:
+            node = node.named_children[0]
+        else:
+            break
+    return node
+
+
 _MAX_DEPTH = 20  # bindings resolved through bindings: enough for real code, bounded for hostile
 
 
@@ -121,16 +136,22 @@ class Program(ParsedSource):
         if class_name is None:
             return None
         arguments = node.child_by_field_name("arguments")
-        values = arguments.named_children if arguments is not None else []
-        props = values[1] if len(values) > 1 else None
+        values = [v for v in arguments.named_children if v.type != "comment"] if arguments else []
+        props = _unwrapped(values[1]) if len(values) > 1 else None
         if props is not None and props.type == "identifier":
             props = self.binding(self.node_text(props), props)
+            props = _unwrapped(props) if props is not None else None
+        opaque = len(values) > 1 and (
+            props is None
+            or props.type != "object"
+            or any(child.type == "spread_element" for child in props.named_children)
+        )
         if props is not None and props.type != "object":
             props = None
         stack = _stack_name(self, node)
         if stack == TOP_LEVEL and values and values[0].type == "identifier":
             stack = self._stack_id(values[0])
-        return Construct(node, class_name, namespace, props, stack)
+        return Construct(node, class_name, namespace, props, stack, opaque=opaque)
 
     def _stack_id(self, scope: Node) -> str:
         """A construct outside any class belongs to the stack passed as its scope: after `const
@@ -171,9 +192,15 @@ class Program(ParsedSource):
             owner.overrides.append((node, BACKEND_CLASSES[owner.class_name][1], path, values[1]))
             return
         match = OVERRIDE_PATH.fullmatch(path)
-        if match is None or self.node_text(target) != "this":
+        if match is None:
             return
         stack = _stack_name(self, node)
+        if self.node_text(target) == "this":
+            pass
+        elif target.type == "identifier" and stack == TOP_LEVEL:
+            stack = self._stack_id(target)  # `stack.addOverride(...)` on a stack made here
+        else:
+            return
         owner = by_stack.get(stack)
         if owner is None:  # an override alone: it makes a backend of its own at synth
             owner = Construct(node, "", None, None, stack)
@@ -330,7 +357,7 @@ class Program(ParsedSource):
                 and self.node_text(n) == name
                 and n != declarator.child_by_field_name("name")
             ]
-            if uses and all(any(_within(n, region) for region in inside) for n in uses):
+            if uses and all(_dedicated_use(n, inside, scope) for n in uses):
                 value = declarator.child_by_field_name("value")
                 if value is not None:
                     result.append((name, declaration, value))
@@ -418,3 +445,10 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     if program.root.has_error and not program.classes and not program.namespaces:
         return facts
     return facts_of(program, module_dir, Syntax.TYPESCRIPT, "constructor", path)
+
+
+def _dedicated_use(use: Node, inside: list[Node], scope: Node | None) -> bool:
+    """Whether `use` goes with the old backend: it lies in the construct or an override, and not
+    in the scope argument, which the new construct keeps."""
+    kept = scope is not None and _within(use, scope)
+    return not kept and any(_within(use, region) for region in inside)

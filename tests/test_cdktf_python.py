@@ -37,6 +37,8 @@ EXPECTED: dict[str, set[tuple[str, str, int, Severity]]] = {
     },
     "python_cloud": {("BG106", "main.py", 10, Severity.ERROR)},
     "python_leftover_override": {("BG201", "main.py", 12, Severity.ERROR)},
+    # the stack creates the bucket its own state is to live in
+    "python_bootstrap_cycle": {("BG105", "main.py", 17, Severity.ERROR)},
     # a stack made at top level, its backend and override given to it there: the stack stays
     "python_toplevel_stack": {
         ("BG104", "main.py", 15, Severity.ERROR),
@@ -484,3 +486,21 @@ class ServiceStack(TerraformStack):
     (backend,) = read(text).backends
     assert [a.name for a in backend.attributes] == names
     assert backend.arguments_unknown is unknown
+
+
+def test_provider_constructs_that_create_storage_are_read() -> None:
+    text = """from cdktf import App, TerraformStack
+from imports.aws.s3_bucket import S3Bucket
+from imports.azurerm import storage_account
+
+app = App()
+shared = TerraformStack(app, "shared-state")
+S3Bucket(shared, "state", bucket="acme-state", force_destroy=False)
+storage_account.StorageAccount(shared, "sa", name="acmestate", account_tier="Standard")
+S3Bucket(shared, "logs")
+"""
+    storage = read(text).storage
+    assert [(s.resource_type, s.name.literal, s.module_dir) for s in storage] == [
+        ("aws_s3_bucket", "acme-state", "main.py#shared-state"),
+        ("azurerm_storage_account", "acmestate", "main.py#shared-state"),
+    ]

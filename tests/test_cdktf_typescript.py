@@ -44,6 +44,8 @@ EXPECTED: dict[str, set[tuple[str, str, int, Severity]]] = {
     "ts_gcs": {("BG104", "main.ts", 8, Severity.ERROR)},
     "ts_cloud": {("BG106", "main.ts", 20, Severity.ERROR)},
     "ts_leftover_override": {("BG201", "main.ts", 12, Severity.ERROR)},
+    # a bootstrap stack in another file creates the bucket: nothing to say
+    "ts_bootstrap_stack": set(),
     # two stacks on one bucket named in a settings module: its import goes with the last use
     "ts_shared_settings": {
         ("BG104", "main.ts", 9, Severity.ERROR),
@@ -714,3 +716,26 @@ app.synth();
     assert fixed.count("new LocalBackend(this, {") == 2
     assert "RemoteBackend" not in fixed
     assert main(["check", "."]) == 0
+
+
+def test_provider_constructs_that_create_storage_are_read() -> None:
+    text = """import * as aws from '@cdktf/provider-aws';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { TerraformStack } from 'cdktf';
+
+const lockTable = 'orders-locks';
+class StateStack extends TerraformStack {
+  constructor(scope: any, id: string, bucket: string) {
+    super(scope, id);
+    new aws.s3Bucket.S3Bucket(this, 'state', { bucket });
+    new DynamodbTable(this, 'locks', { name: lockTable, hashKey: 'LockID' });
+    new aws.s3Bucket.S3Bucket(this, 'logs');
+  }
+}
+"""
+    storage = read(text).storage
+    assert [(s.resource_type, s.name.text, s.name.literal, s.module_dir) for s in storage] == [
+        ("aws_s3_bucket", "bucket", None, "stack.ts#StateStack"),
+        ("aws_dynamodb_table", "lockTable", "orders-locks", "stack.ts#StateStack"),
+    ]
+    assert storage[1].span.start_line == 10

@@ -31,8 +31,11 @@ _PREFILTERS = (
 
 
 # A CDKTF program worth parsing names the package (`HashiCorp.Cdktf` in C#) and a backend
-# class or an override (`AddOverride` in Go and C#).
-_PROGRAM_PREFILTER = re.compile(rb"Backend\b|[Aa]dd_?[Oo]verride")
+# class, an override (`AddOverride` in Go and C#) or a provider class that creates storage.
+_PROGRAM_PREFILTER = re.compile(
+    rb"Backend\b|[Aa]dd_?[Oo]verride|(?:S3|Storage|Cos|Oss|Objectstorage)Bucket\b"
+    rb"|(?:Dynamodb|Ots)Table\b|Storage(?:Account|Container)\b"
+)
 
 
 # Go bindings that `cdktf get` generates for providers and modules call jsii's runtime package
@@ -43,7 +46,14 @@ _GENERATED_GO = b'"github.com/aws/jsii-runtime-go/runtime"'
 def program_worth_parsing(data: bytes) -> bool:
     return (
         (b"cdktf" in data or b"Cdktf" in data)
-        and (b"Backend" in data or b"verride" in data)  # literal searches first: they are fast
+        # literal searches first: they are fast
+        and (
+            b"Backend" in data
+            or b"verride" in data
+            or b"Bucket" in data
+            or b"Table" in data
+            or b"Storage" in data
+        )
         and _GENERATED_GO not in data
         and _PROGRAM_PREFILTER.search(data) is not None
     )

@@ -252,6 +252,7 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
         if facts is None:
             continue
         programs_read += 1
+        storage.extend(facts.storage)
         if not (facts.backends or facts.problems):
             continue
         texts[path] = text or ""

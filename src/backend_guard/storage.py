@@ -22,6 +22,20 @@ STORAGE_NAME_ATTRIBUTE: dict[str, str] = {
     "tfe_workspace": "name",
 }
 
+# CDKTF provider class -> the resource type it synthesizes (`new S3Bucket(this, 'state', {...})`);
+# the storage's name is the config property of STORAGE_NAME_ATTRIBUTE, in the language's case.
+CDKTF_STORAGE_CLASSES: dict[str, str] = {
+    "S3Bucket": "aws_s3_bucket",
+    "DynamodbTable": "aws_dynamodb_table",
+    "StorageBucket": "google_storage_bucket",
+    "StorageAccount": "azurerm_storage_account",
+    "StorageContainer": "azurerm_storage_container",
+    "CosBucket": "tencentcloud_cos_bucket",
+    "OssBucket": "alicloud_oss_bucket",
+    "OtsTable": "alicloud_ots_table",
+    "ObjectstorageBucket": "oci_objectstorage_bucket",
+}
+
 # (backend type, argument) -> resource types that create what that argument names
 STORAGE_CREATED_BY: dict[tuple[str, str], tuple[str, ...]] = {
     ("s3", "bucket"): ("aws_s3_bucket",),

@@ -29,7 +29,8 @@ terraform {
 
 **Passes:** a local backend; or, with policy `remote-allowed`, any complete remote backend; or a
 repository whose bootstrap configuration creates the bucket (`resource "aws_s3_bucket" { bucket =
-"iac-rlhf-tf-states" }` in another root module).
+"iac-rlhf-tf-states" }` in another root module, or in CDKTF `new S3Bucket(this, 'state', { bucket:
+'iac-rlhf-tf-states' })` in another stack, TypeScript or Python).
 
 **Fix.** The block becomes a local backend; the remote one is kept as a commented example with a
 note on enabling it with `terraform init -backend-config=...` once the storage exists.

@@ -22,6 +22,7 @@ from backend_guard.model import (
     Origin,
     ParseProblem,
     Span,
+    StorageResource,
     Syntax,
     Value,
     ValueKind,
@@ -338,6 +339,7 @@ class ReadableProgram(Program, Protocol):
 
     def constructs(self) -> list[Construct]: ...
     def first_error(self) -> Node | None: ...
+    def storage(self) -> list[tuple[str, str, Node, Node]]: ...
 
 
 def facts_of(
@@ -350,6 +352,12 @@ def facts_of(
     constructs, facts.problems = bounded(program, program.constructs())
     for construct in constructs:
         facts.backends.append(backend_of(program, construct, module_dir, syntax, callee))
+    for resource_type, stack, name, node in program.storage()[:MAX_CONSTRUCTS]:
+        facts.storage.append(
+            StorageResource(
+                resource_type, program.value(name), program.span(node), f"{module_dir}#{stack}"
+            )
+        )
     error = program.first_error()
     # A file that imports a backend class from cdktf is CDKTF code even when the error hides
     # every construct: silence would pass a stack that cannot synthesize.

@@ -181,6 +181,11 @@ class CompiledProgram(ParsedSource, ABC):
 
     # -- constructs ---------------------------------------------------------------------------
 
+    def storage(self) -> list[tuple[str, str, Node, Node]]:
+        """Storage these stacks create is not read in Go, Java and C# (a known limit): a bucket
+        made by a bootstrap stack in these languages is reported as made by nothing."""
+        return []
+
     def constructs(self) -> list[Construct]:
         """The backend constructs in source order, each with its overrides, and a construct of
         its own for each stack that only has overrides."""

@@ -34,6 +34,7 @@ from backend_guard.sources.cdktf_common import (
     with_default,
     workspace,
 )
+from backend_guard.storage import CDKTF_STORAGE_CLASSES, STORAGE_NAME_ATTRIBUTE
 
 _LITERAL_NODES = frozenset({"integer", "float", "true", "false", "none"})
 TOP_LEVEL = "(top level)"
@@ -124,8 +125,41 @@ class Program(ParsedSource):
         values = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
         if stack == TOP_LEVEL and values and values[0].type == "identifier":
             stack = self._stack_id(values[0])
-        opaque = any(v.type in ("dictionary_splat", "list_splat") for v in values)
+        opaque = any(
+            v.type == "list_splat"
+            or (v.type == "dictionary_splat" and self._splat_dictionary(v) is None)
+            for v in values
+        )
         return Construct(node, class_name, namespace, arguments, stack, opaque=opaque)
+
+    def storage(self) -> list[tuple[str, str, Node, Node]]:
+        """(resource type, stack, name value, construct) of each provider construct that creates
+        state storage: `S3Bucket(self, "state", bucket="acme-state")`."""
+        found = []
+        for node in walk(self.root):
+            if node.type != "call":
+                continue
+            function = node.child_by_field_name("function")
+            name = self.node_text(function).rsplit(".", 1)[-1] if function is not None else ""
+            resource_type = CDKTF_STORAGE_CLASSES.get(name)
+            arguments = node.child_by_field_name("arguments")
+            if resource_type is None or arguments is None:
+                continue
+            for argument in arguments.named_children:
+                key = argument.child_by_field_name("name")
+                value = argument.child_by_field_name("value")
+                if (
+                    argument.type == "keyword_argument"
+                    and key is not None
+                    and value is not None
+                    and self.node_text(key) == STORAGE_NAME_ATTRIBUTE[resource_type]
+                ):
+                    stack = _stack(self, node)
+                    scope = arguments.named_children[0]
+                    if stack == TOP_LEVEL and scope.type == "identifier":
+                        stack = self._stack_id(scope)
+                    found.append((resource_type, stack, value, node))
+        return found
 
     def _stack_id(self, scope: Node) -> str:
         """A construct outside any class belongs to the stack passed as its scope: after `iso =
@@ -329,11 +363,20 @@ class Program(ParsedSource):
                 )
         return result
 
-    def _splat(self, splat: Node) -> list[Attribute]:
-        """`**backend_args`, where `backend_args = {'bucket': ..., ...}`: the dictionary's pairs."""
+    def _splat_dictionary(self, splat: Node) -> Node | None:
+        """The dictionary `**backend_args` spreads, when `backend_args = {...}` says all it holds."""
         name = splat.named_children[0] if splat.named_children else None
         value = self.binding(self.node_text(name), name) if name is not None else None
         if value is None or value.type != "dictionary":
+            return None
+        if any(child.type == "dictionary_splat" for child in value.named_children):
+            return None
+        return value
+
+    def _splat(self, splat: Node) -> list[Attribute]:
+        """`**backend_args`, where `backend_args = {'bucket': ..., ...}`: the dictionary's pairs."""
+        value = self._splat_dictionary(splat)
+        if value is None:
             return []
         result = []
         for pair in value.named_children:

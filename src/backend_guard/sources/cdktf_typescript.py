@@ -34,6 +34,7 @@ from backend_guard.sources.cdktf_common import (
     walk,
     workspace,
 )
+from backend_guard.storage import CDKTF_STORAGE_CLASSES, STORAGE_NAME_ATTRIBUTE
 
 _LITERAL_NODES = frozenset({"string", "number", "true", "false", "null"})
 _WRAPPERS = frozenset(
@@ -153,6 +154,41 @@ class Program(ParsedSource):
             stack = self._stack_id(values[0])
         return Construct(node, class_name, namespace, props, stack, opaque=opaque)
 
+    def storage(self) -> list[tuple[str, str, Node, Node]]:
+        """(resource type, stack, name value, construct) of each provider construct that creates
+        state storage: `new S3Bucket(this, 'state', { bucket: 'acme-state' })`."""
+        found = []
+        for node in walk(self.root):
+            if node.type != "new_expression":
+                continue
+            callee = node.child_by_field_name("constructor")
+            name = self.node_text(callee).rsplit(".", 1)[-1] if callee is not None else ""
+            resource_type = CDKTF_STORAGE_CLASSES.get(name)
+            if resource_type is None:
+                continue
+            arguments = node.child_by_field_name("arguments")
+            values = (
+                [v for v in arguments.named_children if v.type != "comment"] if arguments else []
+            )
+            config = _unwrapped(values[2]) if len(values) > 2 else None
+            if config is not None and config.type == "identifier":
+                config = self.binding(self.node_text(config), config)
+                config = _unwrapped(config) if config is not None else None
+            if config is None or config.type != "object":
+                continue
+            wanted = STORAGE_NAME_ATTRIBUTE[resource_type]
+            for pair in config.named_children:
+                key = pair.child_by_field_name("key") if pair.type == "pair" else pair
+                value = pair.child_by_field_name("value") if pair.type == "pair" else pair
+                if pair.type not in ("pair", "shorthand_property_identifier") or key is None:
+                    continue
+                if value is not None and argument_name(_unquote(self.node_text(key))) == wanted:
+                    stack = _stack_name(self, node)
+                    if stack == TOP_LEVEL and values and values[0].type == "identifier":
+                        stack = self._stack_id(values[0])
+                    found.append((resource_type, stack, value, node))
+        return found
+
     def _stack_id(self, scope: Node) -> str:
         """A construct outside any class belongs to the stack passed as its scope: after `const
         iso = new IsoStack(app, 'nix-iso')`, `new CloudBackend(iso, ...)` is stack `nix-iso`'s."""
@@ -215,6 +251,8 @@ class Program(ParsedSource):
         scope = at.parent
         while scope is not None:
             for child in scope.named_children:
+                if child.type == "export_statement":  # `export const STATE_BUCKET = '...'`
+                    child = child.child_by_field_name("declaration") or child
                 if child.type in ("lexical_declaration", "variable_declaration"):
                     for declarator in child.named_children:
                         if declarator.type != "variable_declarator":
@@ -379,6 +417,8 @@ class Program(ParsedSource):
         scope = at.parent
         while scope is not None:
             for child in scope.named_children:
+                if child.type == "export_statement":  # `export const STATE_BUCKET = '...'`
+                    child = child.child_by_field_name("declaration") or child
                 if child.type in ("lexical_declaration", "variable_declaration"):
                     for declarator in child.named_children:
                         key = declarator.child_by_field_name("name")

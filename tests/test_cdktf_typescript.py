@@ -739,3 +739,31 @@ class StateStack extends TerraformStack {
         ("aws_dynamodb_table", "lockTable", "orders-locks", "stack.ts#StateStack"),
     ]
     assert storage[1].span.start_line == 10
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "this.addOverride('terraform.backend', { s3: { bucket: 'b', key: 'k', region: 'r' } });",
+        "this.addOverride('terraform.backend.s3', { bucket: 'b', key: 'k', region: 'r' });",
+        "const remote = { s3: { bucket: 'b', key: 'k', region: 'r' } };\n"
+        "    this.addOverride('terraform.backend', remote);",
+    ],
+)
+def test_an_override_of_the_whole_backend_is_read(override: str) -> None:
+    text = f"""import {{ TerraformStack }} from 'cdktf';
+class S extends TerraformStack {{
+  constructor(scope: any) {{
+    super(scope, 's');
+    {override}
+  }}
+}}
+"""
+    (backend,) = read(text).backends
+    assert (backend.type, backend.origin) == ("s3", Origin.ESCAPE_HATCH)
+    assert [(a.name, a.value.literal) for a in backend.attributes] == [
+        ("bucket", "b"),
+        ("key", "k"),
+        ("region", "r"),
+    ]
+    assert len({a.span for a in backend.overrides}) == 1  # one call

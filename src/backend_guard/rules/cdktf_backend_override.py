@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backend_guard.model import Finding, Module, Origin, Severity
+from backend_guard.model import Finding, Module, Origin, Severity, Span
 from backend_guard.rules import base
 
 META = base.Meta("BG201", "backend-override", Severity.WARNING)
@@ -37,7 +37,13 @@ META = base.Meta("BG201", "backend-override", Severity.WARNING)
 
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     for backend in context.effective_backends(module):
+        calls: dict[Span, list[str]] = {}  # one call may set several arguments (a whole object)
         for override in backend.overrides:
+            calls.setdefault(override.span, []).append(override.name)
+        for override in backend.overrides:
+            names = calls.pop(override.span, None)
+            if names is None:
+                continue
             names_other_type = backend.attribute(override.name) is not override
             alone = backend.origin is Origin.ESCAPE_HATCH
             if names_other_type and not alone:
@@ -49,7 +55,8 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
                 severity = Severity.ERROR
             else:
                 message = (
-                    f"this override sets `{override.name}` of {backend.label} behind the "
+                    f"this override sets {base.words([f'`{n}`' for n in names])} of "
+                    f"{backend.label} behind the "
                     "construct's back; switching the construct to another backend (such as "
                     "LocalBackend) would leave it behind as a second backend, which `terraform "
                     "init` refuses (\"Duplicate 'backend' configuration block\")."

@@ -59,6 +59,9 @@ WORKSPACE_CLASSES: dict[str, str] = {
 OVERRIDE_PATH = re.compile(
     r"terraform\.backend\.(?P<type>[a-z0-9_]+)\.(?P<argument>[A-Za-z0-9_.]+)"
 )
+# `addOverride('terraform.backend', { s3: {...} })` and `addOverride('terraform.backend.s3', {...})`:
+# a whole backend, or all its arguments, as one object.
+WHOLE_OVERRIDE_PATH = re.compile(r"terraform\.backend(?:\.(?P<type>[a-z0-9_]+))?")
 
 # Bindings whose value keeps one environment's state apart from another's.
 _ENVIRONMENT_NAME = re.compile(r"(?i)^(environment_?suffix|env_?suffix|environment|env|stage)$")

@@ -11,6 +11,7 @@ strings, `const` bindings in scope, `props?.x || 'default'`, `props?.x ?? 'defau
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 import tree_sitter_typescript
@@ -25,6 +26,7 @@ from backend_guard.model import (
 from backend_guard.sources.cdktf_common import (
     BACKEND_CLASSES,
     OVERRIDE_PATH,
+    WHOLE_OVERRIDE_PATH,
     Construct,
     ParsedSource,
     Resolved,
@@ -227,8 +229,8 @@ class Program(ParsedSource):
         if owner is not None:  # backend.addOverride('use_lockfile', true)
             owner.overrides.append((node, BACKEND_CLASSES[owner.class_name][1], path, values[1]))
             return
-        match = OVERRIDE_PATH.fullmatch(path)
-        if match is None:
+        entries = self._override_entries(path, values[1])
+        if not entries:
             return
         stack = _stack_name(self, node)
         if self.node_text(target) == "this":
@@ -242,7 +244,35 @@ class Program(ParsedSource):
             owner = Construct(node, "", None, None, stack)
             by_stack[stack] = owner
             found.append(owner)
-        owner.overrides.append((node, match["type"], match["argument"], values[1]))
+        owner.overrides.extend((node, *entry) for entry in entries)
+
+    def _override_entries(self, path: str, value: Node) -> list[tuple[str, str, Node]]:
+        """(backend type, argument, value) of each backend argument an override sets."""
+        match = OVERRIDE_PATH.fullmatch(path)
+        if match is not None:
+            return [(match["type"], match["argument"], value)]
+        whole = WHOLE_OVERRIDE_PATH.fullmatch(path)
+        if whole is None:
+            return []
+        by_type = [(whole["type"], value)] if whole["type"] else list(self._object_pairs(value))
+        return [
+            (backend_type, argument, item)
+            for backend_type, arguments in by_type
+            for argument, item in self._object_pairs(arguments)
+        ]
+
+    def _object_pairs(self, node: Node) -> Iterator[tuple[str, Node]]:
+        """The (key, value) pairs of an object literal, or of the one a name is bound to."""
+        node = _unwrapped(node)
+        if node.type == "identifier":
+            bound = self.binding(self.node_text(node), node)
+            node = _unwrapped(bound) if bound is not None else node
+        if node.type != "object":
+            return
+        for pair in node.named_children:
+            key, item = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if pair.type == "pair" and key is not None and item is not None:
+                yield _unquote(self.node_text(key)), item
 
     # -- values -------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tree_sitter import Language, Parser
 
-from backend_guard.apply import apply_edits
+from backend_guard.apply import apply_edits, plan, write
 from backend_guard.fixes.cdktf_python import local_backend_fix
 from backend_guard.model import BackendKind, FileFacts, Origin, Severity, ValueKind
 from backend_guard.sources import cdktf_python
@@ -504,3 +504,23 @@ S3Bucket(shared, "logs")
         ("aws_s3_bucket", "acme-state", "main.py#shared-state"),
         ("azurerm_storage_account", "acmestate", "main.py#shared-state"),
     ]
+
+
+def test_a_whole_backend_override_on_a_top_level_stack_goes_and_the_stack_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cdktf.json").write_text('{"app": "python3 main.py"}', encoding="utf-8")
+    program = """from cdktf import App, TerraformStack
+
+app = App()
+stack = TerraformStack(app, "edge")
+stack.add_override("terraform.backend", {"remote": {"organization": "acme", "workspaces": {"name": "edge"}}})
+app.synth()
+"""
+    (tmp_path / "main.py").write_text(program, encoding="utf-8")
+    result = scan_here(tmp_path, monkeypatch)
+    assert {(f.rule, f.span.start_line) for f in result.findings} == {("BG106", 5), ("BG201", 5)}
+    write(plan(result.findings, result.texts), result.texts)
+    assert (tmp_path / "main.py").read_text(encoding="utf-8") == program.replace(
+        program.splitlines(keepends=True)[4], ""
+    )

@@ -74,6 +74,45 @@ MAX_CONSTRUCTS = 20
 MAX_OVERRIDES = 200
 
 
+def override_entries(
+    path: str, value: Node, pairs: Callable[[Node], Iterable[tuple[str, Node]]]
+) -> list[tuple[str, str, Node]]:
+    """(backend type, argument, value) of each backend argument an override of `path` to `value`
+    sets; `pairs` lists the (key, value) pairs of an object or dictionary in the language."""
+    match = OVERRIDE_PATH.fullmatch(path)
+    if match is not None:
+        return [(match["type"], match["argument"], value)]
+    whole = WHOLE_OVERRIDE_PATH.fullmatch(path)
+    if whole is None:
+        return []
+    by_type = [(whole["type"], value)] if whole["type"] else list(pairs(value))
+    return [
+        (backend_type, argument, item)
+        for backend_type, arguments in by_type
+        for argument, item in pairs(arguments)
+    ]
+
+
+class Binds(Protocol):
+    def node_text(self, node: Node) -> str: ...
+    def binding(self, name: str, at: Node) -> Node | None: ...
+
+
+def stack_targets(program: Binds, construct: Construct) -> list[Node]:
+    """The stacks the construct's overrides are called on (`stack.addOverride(...)`), not the
+    construct itself (`backend.addOverride(...)` on `const backend = new S3Backend(...)`)."""
+    targets = []
+    for call, *_ in construct.overrides:
+        function = call.child_by_field_name("function")
+        target = function.child_by_field_name("object") if function is not None else None
+        if target is None or target.type != "identifier":
+            continue
+        value = program.binding(program.node_text(target), target)
+        if value is None or value.start_byte != construct.node.start_byte:
+            targets.append(target)
+    return targets
+
+
 def argument_name(prop: str) -> str:
     """A construct property's backend argument: `dynamodbTable` -> `dynamodb_table`."""
     return _CAMEL.sub(r"_\1", prop).lower()

@@ -10,6 +10,7 @@ values. `self.add_override('terraform.backend.<type>.<arg>', value)` adds to the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 import tree_sitter_python
@@ -23,13 +24,14 @@ from backend_guard.model import (
 )
 from backend_guard.sources.cdktf_common import (
     BACKEND_CLASSES,
-    OVERRIDE_PATH,
     WORKSPACE_CLASSES,
     Construct,
     ParsedSource,
     Resolved,
     facts_of,
+    override_entries,
     program_value,
+    stack_targets,
     walk,
     with_default,
     workspace,
@@ -198,8 +200,8 @@ class Program(ParsedSource):
         if owner is not None:
             owner.overrides.append((node, BACKEND_CLASSES[owner.class_name][1], path, values[1]))
             return
-        match = OVERRIDE_PATH.fullmatch(path)
-        if match is None:
+        entries = override_entries(path, values[1], self._dictionary_pairs)
+        if not entries:
             return
         stack = _stack(self, node)
         if self.node_text(target) == "self":
@@ -213,7 +215,20 @@ class Program(ParsedSource):
             owner = Construct(node, "", None, None, stack)
             by_stack[stack] = owner
             found.append(owner)
-        owner.overrides.append((node, match["type"], match["argument"], values[1]))
+        owner.overrides.extend((node, *entry) for entry in entries)
+
+    def _dictionary_pairs(self, node: Node) -> Iterator[tuple[str, Node]]:
+        """The (key, value) pairs of a dictionary literal, or of the one a name is bound to."""
+        if node.type == "identifier":
+            node = self.binding(self.node_text(node), node) or node
+        if node.type != "dictionary":
+            return
+        for pair in node.named_children:
+            key, item = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if pair.type == "pair" and key is not None and item is not None:
+                literal = self.resolve(key).literal
+                if isinstance(literal, str):
+                    yield literal, item
 
     # -- values -------------------------------------------------------------------------------
 
@@ -397,14 +412,15 @@ class Program(ParsedSource):
         """(name, statement, value) of names assigned once and used only by the backend."""
         inside = [construct.node] if construct.class_name else []
         inside += [call for call, *_ in construct.overrides]
-        scope = _scope_argument(construct)  # the new construct keeps it, and what it names
+        # The new construct keeps its scope argument, and the stacks overrides were called on.
+        kept = [_scope_argument(construct), *stack_targets(self, construct)]
         names = {
             self.node_text(n): n
             for region in inside
             for n in walk(region)
             if n.type == "identifier"
             and _is_reference(n)
-            and not (scope is not None and _within(n, scope))
+            and not any(k is not None and _within(n, k) for k in kept)
         }
         result = []
         for name, use in names.items():
@@ -421,7 +437,7 @@ class Program(ParsedSource):
                 and n != target
                 and _is_reference(n)
             ]
-            if uses and all(_dedicated_use(n, inside, scope) for n in uses):
+            if uses and all(_dedicated_use(n, inside, kept) for n in uses):
                 value = assignment.child_by_field_name("right")
                 if value is not None:
                     result.append((name, statement, value))
@@ -534,8 +550,9 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     return facts_of(Program(path, text), module_dir, Syntax.PYTHON, "function", path)
 
 
-def _dedicated_use(use: Node, inside: list[Node], scope: Node | None) -> bool:
+def _dedicated_use(use: Node, inside: list[Node], kept: list[Node | None]) -> bool:
     """Whether `use` goes with the old backend: it lies in the construct or an override, and not
-    in the scope argument, which the new construct keeps."""
-    kept = scope is not None and _within(use, scope)
-    return not kept and any(_within(use, region) for region in inside)
+    in what the fix keeps."""
+    if any(k is not None and _within(use, k) for k in kept):
+        return False
+    return any(_within(use, region) for region in inside)

@@ -25,14 +25,14 @@ from backend_guard.model import (
 )
 from backend_guard.sources.cdktf_common import (
     BACKEND_CLASSES,
-    OVERRIDE_PATH,
-    WHOLE_OVERRIDE_PATH,
     Construct,
     ParsedSource,
     Resolved,
     argument_name,
     facts_of,
+    override_entries,
     program_value,
+    stack_targets,
     walk,
     workspace,
 )
@@ -229,7 +229,7 @@ class Program(ParsedSource):
         if owner is not None:  # backend.addOverride('use_lockfile', true)
             owner.overrides.append((node, BACKEND_CLASSES[owner.class_name][1], path, values[1]))
             return
-        entries = self._override_entries(path, values[1])
+        entries = override_entries(path, values[1], self._object_pairs)
         if not entries:
             return
         stack = _stack_name(self, node)
@@ -245,21 +245,6 @@ class Program(ParsedSource):
             by_stack[stack] = owner
             found.append(owner)
         owner.overrides.extend((node, *entry) for entry in entries)
-
-    def _override_entries(self, path: str, value: Node) -> list[tuple[str, str, Node]]:
-        """(backend type, argument, value) of each backend argument an override sets."""
-        match = OVERRIDE_PATH.fullmatch(path)
-        if match is not None:
-            return [(match["type"], match["argument"], value)]
-        whole = WHOLE_OVERRIDE_PATH.fullmatch(path)
-        if whole is None:
-            return []
-        by_type = [(whole["type"], value)] if whole["type"] else list(self._object_pairs(value))
-        return [
-            (backend_type, argument, item)
-            for backend_type, arguments in by_type
-            for argument, item in self._object_pairs(arguments)
-        ]
 
     def _object_pairs(self, node: Node) -> Iterator[tuple[str, Node]]:
         """The (key, value) pairs of an object literal, or of the one a name is bound to."""
@@ -404,13 +389,14 @@ class Program(ParsedSource):
         """(name, declaration, value) of `const`s used only inside the construct and overrides."""
         inside = [construct.node] if construct.class_name else []
         inside += [call for call, *_ in construct.overrides]
-        scope = _scope_argument(construct)  # the new construct keeps it, and what it names
+        # The new construct keeps its scope argument, and the stacks overrides were called on.
+        kept = [_scope_argument(construct), *stack_targets(self, construct)]
         names = {
             self.node_text(n): n
             for region in inside
             for n in walk(region)
             if n.type in ("identifier", "shorthand_property_identifier")
-            and not (scope is not None and _within(n, scope))
+            and not any(k is not None and _within(n, k) for k in kept)
         }
         result = []
         for name, use in names.items():
@@ -425,7 +411,7 @@ class Program(ParsedSource):
                 and self.node_text(n) == name
                 and n != declarator.child_by_field_name("name")
             ]
-            if uses and all(_dedicated_use(n, inside, scope) for n in uses):
+            if uses and all(_dedicated_use(n, inside, kept) for n in uses):
                 value = declarator.child_by_field_name("value")
                 if value is not None:
                     result.append((name, declaration, value))
@@ -517,8 +503,9 @@ def read(path: str, text: str, module_dir: str) -> FileFacts:
     return facts_of(program, module_dir, Syntax.TYPESCRIPT, "constructor", path)
 
 
-def _dedicated_use(use: Node, inside: list[Node], scope: Node | None) -> bool:
+def _dedicated_use(use: Node, inside: list[Node], kept: list[Node | None]) -> bool:
     """Whether `use` goes with the old backend: it lies in the construct or an override, and not
-    in the scope argument, which the new construct keeps."""
-    kept = scope is not None and _within(use, scope)
-    return not kept and any(_within(use, region) for region in inside)
+    in what the fix keeps."""
+    if any(k is not None and _within(use, k) for k in kept):
+        return False
+    return any(_within(use, region) for region in inside)

@@ -5,6 +5,7 @@ the other still are. Every language, through the real scan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,7 @@ def _cs(body: str) -> str:
     )
 
 
+Shape = Callable[[str], str]  # a language -> a constructor body holding two backends
 WRAP = {"ts": _ts, "py": _py, "go": _go, "java": _java, "cs": _cs}
 SUFFIX = {
     "ts": "main.ts",
@@ -158,9 +160,8 @@ def _rules(tmp_path: Path, lang: str, body: str, monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize("lang", sorted(WRAP))
 @pytest.mark.parametrize("shape", [_if_else, _else_if, _switch])
 def test_backends_in_exclusive_arms_are_no_duplicate(
-    lang: str, shape: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lang: str, shape: Shape, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert callable(shape)
     found = _rules(tmp_path, lang, shape(lang), monkeypatch)
     assert "BG108" not in found
     assert "BG104" in found  # the S3 arm is still judged on its own
@@ -169,9 +170,8 @@ def test_backends_in_exclusive_arms_are_no_duplicate(
 @pytest.mark.parametrize("lang", sorted(WRAP))
 @pytest.mark.parametrize("shape", [_one_after_the_other, _both_in_one_arm])
 def test_backends_that_both_run_are_a_duplicate(
-    lang: str, shape: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lang: str, shape: Shape, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert callable(shape)
     assert "BG108" in _rules(tmp_path, lang, shape(lang), monkeypatch)
 
 

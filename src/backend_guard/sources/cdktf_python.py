@@ -28,6 +28,7 @@ from backend_guard.sources.cdktf_common import (
     Construct,
     ParsedSource,
     Resolved,
+    concatenated,
     facts_of,
     override_entries,
     program_value,
@@ -338,23 +339,15 @@ class Program(ParsedSource):
         )
 
     def _string(self, node: Node, depth: int) -> Resolved:
-        parts: list[str] = []
-        props: tuple[str, ...] = ()
-        known = True
+        return concatenated(self._string_parts(node, depth))
+
+    def _string_parts(self, node: Node, depth: int) -> Iterator[str | Resolved]:
         for child in node.children:
             if child.type == "string_content":
-                parts.append(self.node_text(child))
+                yield self.node_text(child)
             elif child.type == "interpolation":
                 expression = child.child_by_field_name("expression")
-                inner = (
-                    self.resolve(expression, depth + 1) if expression is not None else Resolved()
-                )
-                props += inner.props
-                if inner.literal is None:
-                    known = False
-                else:
-                    parts.append(str(inner.literal))
-        return Resolved("".join(parts) if known else None, props=props)
+                yield self.resolve(expression, depth + 1) if expression is not None else Resolved()
 
     # -- facts ------------------------------------------------------------------------------
 

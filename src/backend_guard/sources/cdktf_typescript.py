@@ -29,6 +29,7 @@ from backend_guard.sources.cdktf_common import (
     ParsedSource,
     Resolved,
     argument_name,
+    concatenated,
     facts_of,
     override_entries,
     program_value,
@@ -339,24 +340,15 @@ class Program(ParsedSource):
         return Resolved()
 
     def _template(self, node: Node, depth: int) -> Resolved:
-        parts: list[str] = []
-        props: tuple[str, ...] = ()
-        known = True
+        return concatenated(self._template_parts(node, depth))
+
+    def _template_parts(self, node: Node, depth: int) -> Iterator[str | Resolved]:
         for child in node.children:
             if child.type == "template_substitution":
-                inner = (
-                    self.resolve(child.named_children[0], depth + 1)
-                    if child.named_children
-                    else Resolved()
-                )
-                props += inner.props
-                if inner.literal is None:
-                    known = False
-                else:
-                    parts.append(str(inner.literal))
+                inner = child.named_children[0] if child.named_children else None
+                yield self.resolve(inner, depth + 1) if inner is not None else Resolved()
             elif child.type == "string_fragment":
-                parts.append(self.node_text(child))
-        return Resolved("".join(parts) if known else None, props=props)
+                yield self.node_text(child)
 
     # -- facts ------------------------------------------------------------------------------
 

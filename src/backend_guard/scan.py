@@ -5,21 +5,16 @@ files --discover--> candidates --sources--> facts --rules--> findings (with fixe
 
 from __future__ import annotations
 
-import codecs
-import importlib
 import os
-import stat
 from dataclasses import dataclass, field, replace
 
 from backend_guard import context as repo_context
-from backend_guard import discover, suppress
+from backend_guard import discover, read, suppress
 from backend_guard.config import Settings
-from backend_guard.filekinds import FileKind
 from backend_guard.fixes import local_backend_fix
 from backend_guard.model import (
     BackendConfig,
     Engine,
-    FileFacts,
     Finding,
     Fix,
     Module,
@@ -29,24 +24,6 @@ from backend_guard.model import (
 )
 from backend_guard.rules import RULES
 from backend_guard.rules.base import RuleContext
-from backend_guard.sources import hcl, tfjson
-
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a configuration file larger than this is reported, not parsed
-# CDKTF programs are parsed whole, and each fix parses its program again: a program file larger
-# than this (a bundle, generated code) is reported, not parsed.
-MAX_PROGRAM_BYTES = 1024 * 1024
-# Terraform accepts one backend per module and each backend has a few dozen arguments; facts beyond
-# these bounds come from hostile or generated input and would only make the rules slow.
-MAX_BACKENDS_PER_FILE = 20
-MAX_ATTRIBUTES_PER_BACKEND = 200
-# CDKTF program sources by file suffix, TypeScript for the rest (.ts, .tsx, .js, ...); each is
-# imported with its tree-sitter grammar when a program in its language is first read.
-_PROGRAM_SOURCES = {
-    ".py": "cdktf_python",
-    ".go": "cdktf_go",
-    ".java": "cdktf_java",
-    ".cs": "cdktf_csharp",
-}
 
 
 @dataclass
@@ -60,155 +37,6 @@ class ScanResult:
     @property
     def root_modules(self) -> int:
         return sum(1 for module in self.modules.values() if module.is_root and module.files)
-
-
-# Byte-order marks of the encodings Terraform and OpenTofu cannot read (UTF-32 first: its
-# little-endian mark begins with UTF-16's).
-_WIDE_MARKS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-_MARKS = tuple(mark for mark, _ in _WIDE_MARKS)
-_SNIFFED_BYTES = 64
-
-
-def _wide_encoding(data: bytes) -> str | None:
-    """The encoding, UTF-16 or UTF-32, that `data` is text in: it starts with the encoding's
-    byte-order mark, or its first bytes hold NULs where the encoding puts them around ASCII."""
-    head = data[:_SNIFFED_BYTES]
-    if b"\0" not in head and not data.startswith(_MARKS):
-        return None  # the common case, decided in two calls
-    for mark, name in _WIDE_MARKS:
-        if data.startswith(mark):
-            return name
-    if len(head) < 4:
-        return None
-    # ASCII in UTF-16LE is `t\0e\0`, in UTF-16BE `\0t\0e`; UTF-32 puts three NULs to a letter.
-    for letters, zeros in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):
-        if zeros.count(0) * 4 >= len(zeros) * 3:
-            return "UTF-32" if letters.count(0) * 4 >= len(letters) else "UTF-16"
-    return None
-
-
-def decode(data: bytes) -> str:
-    """Configuration text: UTF-8, a BOM dropped. Raises UnicodeDecodeError otherwise."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    return data.decode("utf-8")
-
-
-def _problem(path: str, message: str, line: int = 1, *, limit: bool = False) -> FileFacts:
-    span = Span(path, line, 1, line, 1)
-    return FileFacts(path=path, problems=[ParseProblem(span, message, limit)])
-
-
-def _read_bytes(path: str, limit: int) -> bytes | int:
-    """The bytes of a regular file, or its size when that is over `limit` (then only the first
-    `limit` bytes are read, for a pre-filter). Never blocks on a FIFO or a device: they are
-    refused, like any other file that is not a regular file (OSError)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise OSError(0, "not a regular file")
-        if status.st_size > limit:
-            return status.st_size
-        chunks = [os.read(descriptor, status.st_size + 1)]
-        while chunks[-1]:  # a file that grew since fstat: read on to its end
-            chunks.append(os.read(descriptor, 1024 * 1024))
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
-
-
-def _read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None]:
-    """Facts of one configuration file, and its text when it was parsed."""
-    try:
-        data = _read_bytes(file.path, MAX_FILE_BYTES)
-    except OSError as error:
-        return _problem(file.path, f"cannot be read ({error.strerror})"), None
-    if isinstance(data, int):
-        return _problem(
-            file.path,
-            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read",
-            limit=True,
-        ), None
-    wide = _wide_encoding(data)
-    if wide is not None:
-        # Whatever it holds: the byte pre-filter cannot see into it, and Terraform fails on it.
-        return _problem(file.path, f"is {wide} text; Terraform and OpenTofu read only UTF-8"), None
-    if not discover.worth_parsing(data):
-        return None, None
-    try:
-        text = decode(data)
-    except UnicodeDecodeError as error:
-        return _problem(file.path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1), None
-    if file.kind in (FileKind.JSON, FileKind.TOFU_JSON):
-        facts = tfjson.read(file.path, text, file.module_dir, synthesized=file.synthesized)
-    else:
-        # One backend more than the bound, for `_bounded` to say where the cut starts.
-        facts = hcl.read(file.path, text, file.module_dir, max_backends=MAX_BACKENDS_PER_FILE + 1)
-    return _bounded(facts), text
-
-
-def _read_program(path: str) -> tuple[FileFacts | None, str | None]:
-    """Facts of one CDKTF program file, read only when its bytes name a backend."""
-    try:
-        data = _read_bytes(path, MAX_PROGRAM_BYTES)
-    except OSError:
-        return None, None  # not known to be CDKTF code: nothing to say about it
-    if isinstance(data, int):
-        with open(path, "rb") as handle:
-            if not discover.program_worth_parsing(handle.read(MAX_PROGRAM_BYTES)):
-                return None, None
-        return _problem(
-            path,
-            f"is larger than {MAX_PROGRAM_BYTES // (1024 * 1024)} MiB and was not read",
-            limit=True,
-        ), None
-    if not discover.program_worth_parsing(data):
-        return None, None
-    try:
-        text = decode(data)
-    except UnicodeDecodeError as error:
-        return _problem(path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1), None
-    name = _PROGRAM_SOURCES.get(os.path.splitext(path)[1], "cdktf_typescript")
-    source = importlib.import_module(f"backend_guard.sources.{name}")
-    return _bounded(source.read(path, text, path)), text
-
-
-def _bounded(facts: FileFacts) -> FileFacts:
-    """`facts` cut to MAX_BACKENDS_PER_FILE backends of MAX_ATTRIBUTES_PER_BACKEND arguments;
-    what is cut is reported where it starts."""
-    if len(facts.backends) > MAX_BACKENDS_PER_FILE:
-        first = facts.backends[MAX_BACKENDS_PER_FILE].span
-        facts.problems.append(
-            ParseProblem(
-                first.start(),
-                f"declares more than {MAX_BACKENDS_PER_FILE} backends; "
-                "those from here on were not checked",
-                limit=True,
-            )
-        )
-        del facts.backends[MAX_BACKENDS_PER_FILE:]
-    for index, backend in enumerate(facts.backends):
-        if len(backend.attributes) <= MAX_ATTRIBUTES_PER_BACKEND:
-            continue
-        first = backend.attributes[MAX_ATTRIBUTES_PER_BACKEND].span
-        facts.problems.append(
-            ParseProblem(
-                first.start(),
-                f"{backend.label} has more than {MAX_ATTRIBUTES_PER_BACKEND} arguments; "
-                "those from here on were not checked",
-                limit=True,
-            )
-        )
-        facts.backends[index] = replace(
-            backend, attributes=backend.attributes[:MAX_ATTRIBUTES_PER_BACKEND]
-        )
-    return facts
 
 
 def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> None:
@@ -231,7 +59,7 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
     for file in found.config_files:
         module = modules.setdefault(file.module_dir, Module(dir=file.module_dir))
         module.files.append(file.path)
-        facts, text = _read_config(file)
+        facts, text = read.read_config(file)
         if facts is None:
             continue
         if text is not None:
@@ -248,7 +76,7 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
     program_apps: set[str] = set()
     programs_read = 0
     for path in found.program_files:
-        facts, text = _read_program(path)
+        facts, text = read.read_program(path)
         if facts is None:
             continue
         programs_read += 1

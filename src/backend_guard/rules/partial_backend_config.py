@@ -45,20 +45,6 @@ from backend_guard.rules import base
 
 META = base.Meta("BG101", "partial-backend-config", Severity.ERROR)
 
-# What `terraform init -input=false` says first when the values are missing (facts sheet §1.3).
-_INIT_ERROR = {
-    "s3": '"Missing Required Value"',
-    "azurerm": '"One of `access_key`, `sas_token`, `use_azuread_auth` and `resource_group_name` must be specified"',
-    "cos": '"\\"bucket\\": required field is not set"',
-    "oss": '"\\"bucket\\": required field is not set"',
-    "oci": '"Missing Required Value"',
-    "http": '"address argument is required"',
-    "gcs": "with a credentials or bucket error",
-    "kubernetes": '"Failed to initialize kubernetes configuration"',
-    "consul": "with a crash (Terraform does not check `path` before using it)",
-    "pg": "trying a local PostgreSQL (connection refused)",
-}
-
 
 def missing_settings(
     backend: BackendConfig, module: Module, context: base.RuleContext
@@ -99,7 +85,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         names = [f"`{name}`" for name in missing]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         pronoun = "it" if len(names) == 1 else "them"
-        error = _INIT_ERROR.get(backend.type, "")
+        error = backends.init_error(module.engine.value, backend.type)
         fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
         yield base.finding(
             META,

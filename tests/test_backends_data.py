@@ -243,6 +243,23 @@ def test_init_errors() -> None:
     assert backends.init_error("terraform", "azurerm").startswith('"One of `access_key`')
 
 
+def test_error_titles() -> None:
+    """The titles findings quote; the oracle tests below see the first three from Terraform."""
+    titles = {
+        "unsupported_argument": "Unsupported argument",
+        "unsupported_block_type": "Unsupported block type",
+        "unsupported_backend_type": "Unsupported backend type",
+        "duplicate_backend": "Duplicate 'backend' configuration block",
+        "cloud_and_backend": "Conflicting 'cloud' and 'backend' configuration blocks are present",
+        "missing_token": "Required token could not be found",
+        "state_lock": "Error acquiring the state lock",
+    }
+    for engine in ENGINES:
+        assert {key: backends.error_title(engine, key) for key in titles} == titles
+    with pytest.raises(KeyError):
+        backends.error_title("terraform", "no_such_error")
+
+
 def test_required_settings() -> None:
     def required(engine: str, type_: str) -> dict[str, tuple[str, ...]]:
         arguments = backends.backend_types(engine)[type_].arguments
@@ -397,7 +414,9 @@ def test_terraform_accepts_exactly_the_listed_arguments(
     in_blocks = {_foreign_in(a) for a in backend.arguments.values() if a.is_block}
     assert _unsupported_names(result.output) == foreign | in_blocks, result.output
     # Only the foreign names: no block/attribute confusion and no value of the wrong type.
-    assert set(result.errors) == {"Unsupported argument"}, result.output
+    assert set(result.errors) == {backends.error_title("terraform", "unsupported_argument")}, (
+        result.output
+    )
 
 
 @pytest.mark.oracle
@@ -416,7 +435,8 @@ def test_terraform_wants_each_form(tmp_path: Path, backend: BackendType) -> None
     result = _init(tmp_path, _block(_header(backend), _lines(objects, swap_form=True)))
     attributes = [a.name for a in objects if not a.is_block]
     blocks = {a.name for a in objects if a.is_block}
-    assert result.errors.count("Unsupported block type") == len(attributes), result.output
+    unsupported_block = backends.error_title("terraform", "unsupported_block_type")
+    assert result.errors.count(unsupported_block) == len(attributes), result.output
     for name in attributes:
         assert f'Did you mean to define argument "{name}"?' in _flat(result.output)
     assert _unsupported_names(result.output) == blocks, result.output
@@ -427,5 +447,7 @@ def test_terraform_wants_each_form(tmp_path: Path, backend: BackendType) -> None
 def test_terraform_rejects_backend_type(tmp_path: Path, name: str) -> None:
     assert backends.lookup("terraform", name) is None
     result = _init(tmp_path, _block(f'backend "{name}"', []))
-    assert "Unsupported backend type" in result.errors, result.output
+    assert backends.error_title("terraform", "unsupported_backend_type") in result.errors, (
+        result.output
+    )
     assert backends.unsupported_reason("terraform", name) in _flat(result.output)

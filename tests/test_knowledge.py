@@ -125,6 +125,12 @@ def test_importing_the_queries_reads_no_data() -> None:
             "release_date: unknown key",
         ),
         (
+            "terraform.toml",
+            'title = "Required token could not be found"\n',
+            "",
+            "errors.missing_token.title: missing",
+        ),
+        (
             "storage.toml",
             'named_by = ["s3.bucket"]',
             'named_by = ["s3/bucket"]',

@@ -147,18 +147,29 @@ def unsupported_reason(engine: str, type: str) -> str:
 
 def init_error(engine: str, type: str) -> str:
     """How `init -input=false` fails when required settings of `type` are missing: the first
-    error's title in quotes, or a phrase where there is no one title; "" when not known.
-
-    The data records Terraform's, verified with Terraform 1.15.5; OpenTofu's are not recorded and
-    Terraform's stand in for them.
-    """
-    for source in dict.fromkeys((engine, "terraform")):
-        backend = _knowledge(source).backends.get(type)
+    error's title in quotes, or a phrase where there is no one title; "" when not known."""
+    for knowledge in _with_terraform(engine):
+        backend = knowledge.backends.get(type)
         if backend is not None and backend.init_error is not None:
             return f'"{backend.init_error}"'
         if backend is not None and backend.init_failure is not None:
             return backend.init_failure
     return ""
+
+
+def error_title(engine: str, key: str) -> str:
+    """The title of an engine error findings quote, by its key in the data's `errors` table
+    (`unsupported_argument` -> "Unsupported argument")."""
+    for knowledge in _with_terraform(engine):
+        if key in knowledge.errors:
+            return knowledge.errors[key].title
+    raise KeyError(key)
+
+
+def _with_terraform(engine: str) -> list[EngineKnowledge]:
+    """The engine's data, then Terraform's: error titles are recorded as Terraform 1.15.5 prints
+    them, and stand in for OpenTofu's, which are not recorded."""
+    return [_knowledge(name) for name in dict.fromkeys((engine, "terraform"))]
 
 
 def _removed(engine: str, type: str, name: str) -> Argument | None:

@@ -57,6 +57,14 @@ class KnowledgeError(ValueError):
 
 
 @dataclass(frozen=True)
+class ErrorTitle:
+    """The title of an engine error that findings quote."""
+
+    title: str  # e.g. "Unsupported argument"
+    source: str
+
+
+@dataclass(frozen=True)
 class EngineKnowledge:
     """Everything one engine's data file says."""
 
@@ -69,6 +77,7 @@ class EngineKnowledge:
     ]  # backend name -> the engine's "Unsupported backend type" detail
     unknown_type: str  # the detail for any other unknown name; `{name}` stands for it
     cloud_label: str  # the detail for `backend "cloud"`
+    errors: Mapping[str, ErrorTitle]  # what findings quote, by key ("unsupported_argument")
 
 
 @dataclass(frozen=True)
@@ -162,8 +171,8 @@ def _argument(name: str, table: _Table, inherited_source: str) -> Argument:
     except ValueError:
         table.fail("type", f"expected one of {', '.join(t.value for t in ValueType)}")
     source = table.text("source") or inherited_source
-    nested = table.table("nested")
-    if (value_type is ValueType.OBJECT) != bool(nested and nested.data):
+    nested = _arguments(table, "nested", source)
+    if (value_type is ValueType.OBJECT) != bool(nested):
         table.fail("nested", 'arguments of type "object", and only they, list nested arguments')
     if table.flag("block") and value_type is not ValueType.OBJECT:
         table.fail("block", 'only an argument of type "object" can be a block')
@@ -175,7 +184,7 @@ def _argument(name: str, table: _Table, inherited_source: str) -> Argument:
         machine_local=table.flag("machine_local"),
         names_storage=table.text("names_storage"),
         is_block=table.flag("block"),
-        nested=_arguments(nested, source),
+        nested=nested,
         added_in=table.version("added_in"),
         deprecated_in=table.version("deprecated_in"),
         replacement=table.text("replacement"),
@@ -184,15 +193,15 @@ def _argument(name: str, table: _Table, inherited_source: str) -> Argument:
     )
 
 
-def _arguments(table: _Table | None, source: str) -> Mapping[str, Argument]:
-    items = table.tables() if table is not None else iter(())
+def _arguments(parent: _Table, key: str, source: str) -> Mapping[str, Argument]:
+    items = _tables(parent, key)
     return MappingProxyType({name: _argument(name, item, source) for name, item in items})
 
 
 def _backend(name: str, table: _Table) -> BackendType:
     table.only(_BACKEND_KEYS)
     source = table.required_text("source")
-    arguments = _arguments(table.table("arguments"), source)
+    arguments = _arguments(table, "arguments", source)
     groups = table.data.get("required_groups", [])
     if not isinstance(groups, list) or not all(isinstance(group, list) for group in groups):
         table.fail("required_groups", f"expected a list of lists, found {_kind(groups)}")
@@ -207,7 +216,7 @@ def _backend(name: str, table: _Table) -> BackendType:
         pre_existing=table.required_text("pre_existing"),
         documentation_url=table.text("documentation"),
         required_groups=tuple(tuple(group) for group in groups),
-        removed_arguments=_arguments(table.table("removed_arguments"), source),
+        removed_arguments=_arguments(table, "removed_arguments", source),
         added_in=table.version("added_in"),
         init_error=table.text("init_error"),
         init_failure=table.text("init_failure"),
@@ -218,7 +227,7 @@ def _backend(name: str, table: _Table) -> BackendType:
 def load_engine(path: Path) -> EngineKnowledge:
     """The engine data file at `path`, checked."""
     top = _read(path)
-    top.only(("release", "repository", "unsupported_types", "backends", "cloud"))
+    top.only(("release", "repository", "unsupported_types", "errors", "backends", "cloud"))
     unsupported = top.table("unsupported_types") or top.fail("unsupported_types", "missing")
     unsupported.only(("source", "removed_source", "unknown", "cloud", "removed"))
     unsupported.required_text("source")
@@ -236,7 +245,18 @@ def load_engine(path: Path) -> EngineKnowledge:
         ),
         unknown_type=unsupported.required_text("unknown"),
         cloud_label=unsupported.required_text("cloud"),
+        errors=MappingProxyType({key: _error(item) for key, item in _tables(top, "errors")}),
     )
+
+
+def _error(table: _Table) -> ErrorTitle:
+    table.only(("title", "source"))
+    return ErrorTitle(table.required_text("title"), table.required_text("source"))
+
+
+def _tables(parent: _Table, key: str) -> Iterator[tuple[str, _Table]]:
+    table = parent.table(key)
+    return table.tables() if table is not None else iter(())
 
 
 def _creator(resource_type: str, table: _Table) -> StorageCreator:

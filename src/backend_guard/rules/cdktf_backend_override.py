@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from backend_guard import backends
 from backend_guard.model import Finding, Module, Origin, Severity, Span
 from backend_guard.rules import base
 
@@ -50,7 +51,8 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
                 message = (
                     f"this override adds a second backend next to the stack's {backend.label}; "
                     "the synthesized configuration then has two backend keys and `terraform "
-                    "init` fails (\"Duplicate 'backend' configuration block\")."
+                    "init` fails "
+                    f'("{backends.error_title(module.engine.value, "duplicate_backend")}").'
                 )
                 severity = Severity.ERROR
             else:
@@ -59,7 +61,8 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
                     f"{backend.label} behind the "
                     "construct's back; switching the construct to another backend (such as "
                     "LocalBackend) would leave it behind as a second backend, which `terraform "
-                    "init` refuses (\"Duplicate 'backend' configuration block\")."
+                    "init` refuses "
+                    f'("{backends.error_title(module.engine.value, "duplicate_backend")}").'
                 )
                 severity = None
             yield base.finding(

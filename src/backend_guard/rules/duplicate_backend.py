@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from backend_guard import backends
 from backend_guard.model import BackendKind, Finding, Module, Origin, Severity
 from backend_guard.rules import base
 
@@ -50,9 +51,9 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         if first is None:
             continue  # a CDKTF stack that creates one backend or the other, never both
         if {first.kind, other.kind} == {BackendKind.BACKEND, BackendKind.CLOUD}:
-            title = "Conflicting 'cloud' and 'backend' configuration blocks are present"
+            title = backends.error_title(module.engine.value, "cloud_and_backend")
         else:
-            title = "Duplicate 'backend' configuration block"
+            title = backends.error_title(module.engine.value, "duplicate_backend")
         yield base.finding(
             META,
             other,

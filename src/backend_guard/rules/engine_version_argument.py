@@ -79,7 +79,8 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             yield base.finding(
                 META,
                 backend,
-                f'`{name}` of {backend.label} {verb}, so `init` fails with "Unsupported argument" '
+                f"`{name}` of {backend.label} {verb}, so `init` fails with "
+                f'"{backends.error_title(engine, "unsupported_argument")}" '
                 f"on {scope}; {fix_hint}.",
                 fix=context.local_fix(backend),
                 severity=None if every else Severity.WARNING,

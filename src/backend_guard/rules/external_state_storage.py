@@ -79,7 +79,8 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             )
             lock_only = all(item.argument == "dynamodb_table" for item in absent)
             consequence = (
-                'init passes but the first plan fails ("Error acquiring the state lock")'
+                "init passes but the first plan fails "
+                f'("{backends.error_title(module.engine.value, "state_lock")}")'
                 if lock_only
                 else f"in a fresh account {base.init(module)} fails because it does not exist"
             )

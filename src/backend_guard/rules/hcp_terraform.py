@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from backend_guard import backends
 from backend_guard.model import BackendConfig, BackendKind, Finding, Module, Severity
 from backend_guard.rules import base
 
@@ -77,6 +78,6 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             backend,
             f"{backend.label} keeps state in HCP Terraform{where}{detail}; a fresh CI has no "
             f"organization, workspace or token for it, so {base.init(module)} fails "
-            '("Required token could not be found").',
+            f'("{backends.error_title(module.engine.value, "missing_token")}").',
             fix=context.local_fix(backend),
         )

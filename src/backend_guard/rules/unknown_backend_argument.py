@@ -70,16 +70,20 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
                     continue  # engine-version-argument explains it with the version
                 close = difflib.get_close_matches(name, backend_type.arguments, n=1)
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
-                problems.append(f'"Unsupported argument": `{name}`{hint}')
+                problems.append(
+                    f'"{backends.error_title(engine, "unsupported_argument")}": `{name}`{hint}'
+                )
             elif backend.syntax is not Syntax.HCL:
                 continue
             elif attribute.written_as_block and not argument.is_block:
                 problems.append(
-                    f'"Unsupported block type": `{name}` is an attribute, write `{name} = {{ ... }}`'
+                    f'"{backends.error_title(engine, "unsupported_block_type")}": `{name}` is an '
+                    f"attribute, write `{name} = {{ ... }}`"
                 )
             elif not attribute.written_as_block and argument.is_block:
                 problems.append(
-                    f'"Unsupported argument": `{name}` is a block, write `{name} {{ ... }}`'
+                    f'"{backends.error_title(engine, "unsupported_argument")}": `{name}` is a '
+                    f"block, write `{name} {{ ... }}`"
                 )
         if problems:
             yield base.finding(

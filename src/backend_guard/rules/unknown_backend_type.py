@@ -56,6 +56,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         yield base.finding(
             META,
             backend,
-            f'{backend.label}: {base.init(module)} fails ("Unsupported backend type": {reason}).',
+            f"{backend.label}: {base.init(module)} fails "
+            f'("{backends.error_title(engine, "unsupported_backend_type")}": {reason}).',
             fix=context.local_fix(backend),
         )

@@ -72,9 +72,8 @@ class EngineKnowledge:
     repository: str  # where each `source` path is found, at tag v<release>
     backends: Mapping[str, BackendType]
     cloud: BackendType  # the `cloud` block of `terraform { cloud { ... } }`
-    removed_types: Mapping[
-        str, str
-    ]  # backend name -> the engine's "Unsupported backend type" detail
+    # backend name -> the detail of the engine's "Unsupported backend type" error
+    removed_types: Mapping[str, str]
     unknown_type: str  # the detail for any other unknown name; `{name}` stands for it
     cloud_label: str  # the detail for `backend "cloud"`
     errors: Mapping[str, ErrorTitle]  # what findings quote, by key ("unsupported_argument")

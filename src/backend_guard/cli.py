@@ -13,6 +13,7 @@ from pathlib import Path
 
 from backend_guard import __version__, apply, config
 from backend_guard.model import Engine, Severity
+from backend_guard.report.text import plural
 from backend_guard.rules import RULES, find
 from backend_guard.rules.base import Policy
 from backend_guard.scan import ScanResult, scan
@@ -129,8 +130,8 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
         sys.stdout.write(planned.diff())
         if planned.skipped:
             print(
-                f"backend-guard: {len(planned.skipped)} more fix(es) change the same lines and are "
-                "not in this diff; `backend-guard fix` applies them all",
+                f"backend-guard: {plural(len(planned.skipped), 'more fix', 'more fixes')} change the "
+                "same lines and are not in this diff; `backend-guard fix` applies them all",
                 file=sys.stderr,
             )
         return EXIT_CLEAN

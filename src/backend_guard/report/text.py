@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backend_guard.model import Finding, Severity
+from backend_guard.choices import Severity
+
+TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
+if TYPE_CHECKING:
+    from backend_guard.model import Finding
 
 
 def plural(count: int, word: str, words: str = "") -> str:

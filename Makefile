@@ -3,16 +3,25 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The runtime alone, which is all `make demo` needs; STAMP adds the test and lint tools on top.
+RUNTIME := $(VENV)/.runtime
+# The virtualenv gets no pip of its own (ensurepip was a third of `make demo`'s time): the pip
+# of $(PYTHON) installs into it.
+PIP := $(PYTHON) -m pip --python $(BIN)/python --disable-pip-version-check --quiet
 # The TypeScript compiler and cdktf the CDKTF type-check tests compile fixes against (tests only).
 TOOLCHAIN := tests/cdktf_toolchain/node_modules/.package-lock.json
 
 .PHONY: demo test docs bench clean lock
 
-$(STAMP): requirements/runtime.txt requirements/dev.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements/runtime.txt -r requirements/dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/pip wheel --quiet --disable-pip-version-check --no-deps -r requirements/runtime.txt setuptools==84.2.1 -w $(VENV)/wheelhouse
+$(RUNTIME): requirements/runtime.txt
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PIP) install --no-deps --no-compile -r requirements/runtime.txt
+	touch $@
+
+$(STAMP): $(RUNTIME) requirements/dev.txt pyproject.toml
+	$(PIP) install --no-deps -r requirements/dev.txt
+	$(PIP) install --no-deps -e .
+	$(PIP) wheel --no-deps -r requirements/runtime.txt setuptools==84.2.1 -w $(VENV)/wheelhouse
 	touch $@
 
 $(TOOLCHAIN): tests/cdktf_toolchain/package-lock.json
@@ -25,13 +34,15 @@ $(TOOLCHAIN): tests/cdktf_toolchain/package-lock.json
 lock:
 	bash requirements/lock.sh
 
-demo: $(STAMP)
-	-$(BIN)/backend-guard check examples/
-	$(BIN)/backend-guard fix --diff examples/
+# The demo runs the package from src/: installing it would build it first. `check` exits 1 on
+# findings, which the examples hold on purpose.
+demo: $(RUNTIME)
+	@PYTHONPATH=src $(BIN)/python -m backend_guard check examples/; [ $$? -eq 1 ]
+	@PYTHONPATH=src $(BIN)/python -m backend_guard fix --diff examples/
 
 test: $(STAMP) $(TOOLCHAIN)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -1,15 +1,18 @@
 """`make bench`: backend-guard against the floor of just reading the files, in one run.
 
-Generates a realistic monorepo (bench/generate.py), then runs each contender as a fresh process,
-alternating them several times, and prints medians, files per second, peak RSS and the ratios the
-project's targets are stated in. Nothing here is a pass/fail test: the table is the result.
+First the start-up users feel on small changes (pre-commit on every commit, the action once per
+job) and the runtime's installed size; then a realistic monorepo (bench/generate.py), with each
+contender run as a fresh process, alternating them several times: medians, files per second, peak
+RSS and the ratios the project's targets are stated in. Nothing here is a pass/fail test: the
+tables are the result.
 
-    python bench/run.py [--files 10000] [--repeat 5] [--with-checkov]
+    python bench/run.py [--files 10000] [--repeat 5] [--with-checkov] [--start-up-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import statistics
 import subprocess
@@ -19,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-WORK = HERE.parent / ".bench"
+ROOT = HERE.parent
+WORK = ROOT / ".bench"
 PYTHON = sys.executable
 CHECKOV_VERSION = "3.3.30"
 
@@ -30,10 +34,12 @@ class Sample:
     peak_rss_mb: float
 
 
-def measure(command: list[str]) -> Sample:
+def measure(command: list[str], env: dict[str, str] | None = None) -> Sample:
     """Wall time and peak RSS of one fresh process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -100,11 +106,13 @@ def _can_unshare() -> bool:
         return False
 
 
-def run(commands: dict[str, list[str]], repeat: int) -> dict[str, list[Sample]]:
+def run(
+    commands: dict[str, list[str]], repeat: int, env: dict[str, str] | None = None
+) -> dict[str, list[Sample]]:
     samples: dict[str, list[Sample]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():  # alternating, so drift hits all alike
-            samples[name].append(measure(command))
+            samples[name].append(measure(command, env))
     return samples
 
 
@@ -135,14 +143,84 @@ def install_checkov() -> Path:
     return binary
 
 
+def installed_mb() -> tuple[int, float]:
+    """How many distributions the runtime lock installs, and their size on disk with ours."""
+    locked = (ROOT / "requirements" / "runtime.txt").read_text(encoding="utf-8").split()
+    names = [line.split("==")[0] for line in locked] + ["backend-guard"]
+    total = 0
+    for name in names:
+        distribution = importlib.metadata.distribution(name)
+        for file in distribution.files or ():
+            path = Path(str(distribution.locate_file(file)))
+            if path.is_file() and "__pycache__" not in path.parts:
+                total += path.stat().st_size
+    return len(names) - 1, total / 1e6
+
+
+def action_env(output: Path) -> dict[str, str]:
+    """The environment a push gives the action's container, the workspace being this checkout."""
+    return {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_PATH": str(ROOT / "tests/data/github-api/events/push.new-branch.json"),
+        "GITHUB_WORKSPACE": str(ROOT),
+        "GITHUB_REPOSITORY": "Codertocat/Hello-World",
+        "GITHUB_OUTPUT": str(output / "output"),
+        "GITHUB_STEP_SUMMARY": str(output / "summary"),
+        "INPUT_PATH": "examples",
+        "INPUT_COMMENT": "off",
+    }
+
+
+def start_up_table(repeat: int) -> None:
+    """`backend-guard check` on an empty folder beside a bare interpreter, and the action's run
+    on examples/ from its entrypoint to its exit; byte-code is written once first, as an
+    installed package has it."""
+    empty = WORK / "empty"
+    empty.mkdir(exist_ok=True)
+    script = Path(PYTHON).parent / "backend-guard"
+    check = [str(script)] if script.exists() else [PYTHON, "-m", "backend_guard"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    commands = {
+        "python -c pass": [PYTHON, "-c", "pass"],
+        "backend-guard check <empty folder>": [*check, "check", str(empty)],
+    }
+    for command in commands.values():
+        measure(command, env)  # writes the byte-code
+    samples = run(commands, max(repeat, 20), env)
+    output = WORK / "action-run"
+    output.mkdir(exist_ok=True)
+    action = [PYTHON, str(ROOT / "entrypoint.py")]
+    measure(action, action_env(output) | {"PYTHONPATH": env.get("PYTHONPATH", "")})
+    samples |= run({"action on examples/ (push event)": action}, repeat, action_env(output))
+    # The best run is the start-up itself; the median adds what other processes cost it.
+    print("\nStart-up")
+    print("| what | best wall | median wall | peak RSS |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, runs in samples.items():
+        best = min(s.seconds for s in runs)
+        rss = max(s.peak_rss_mb for s in runs)
+        print(f"| {name} | {best * 1000:.0f} ms | {median(runs) * 1000:.0f} ms | {rss:.0f} MB |")
+    bare, check = samples["python -c pass"], samples["backend-guard check <empty folder>"]
+    above = min(s.seconds for s in check) - min(s.seconds for s in bare)
+    print(f"- check on an empty folder above a bare interpreter (best runs): {above * 1000:.0f} ms")
+    count, mb = installed_mb()
+    print(f"- the runtime installed: backend-guard and {count} locked packages, {mb:.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--with-checkov", action="store_true")
+    parser.add_argument("--start-up-only", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
+    start_up_table(args.repeat)
+    if args.start_up_only:
+        return
 
     whole = corpus(args.files)
     print(f"corpus: {args.files:,} files, {size_mb(whole):.1f} MB of configuration")

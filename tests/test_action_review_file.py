@@ -298,8 +298,9 @@ def test_a_comment_off_the_diff_moves_to_the_review_body(fork: TwoWorkflows) -> 
     _tamper(fork.download(), off_the_diff)
     result = fork.publish()
     assert result.code == 0, result.summary
-    assert "1 comment(s) of the review file are not on the pull request" in result.summary.replace(
-        "\\", ""
+    assert (
+        "The review body lists 1 comment of the review file that is not on the pull request"
+        in result.summary.replace("\\", "")
     )
     [posted] = fork.emulator.reviews(2)
     assert "**`README.md` line" in posted["body"]

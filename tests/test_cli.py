@@ -89,6 +89,19 @@ def test_usage_errors_exit_2(infra: Path, capsys: pytest.CaptureFixture[str]) ->
     assert status == 2 and "BG999" in err
 
 
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_a_path_that_does_not_exist_is_a_usage_error(
+    infra: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main([command, "infra", "infar/"])
+    assert raised.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("usage: backend-guard")
+    assert err.endswith("error: infar/: no such file or directory\n")
+
+
 def test_fix_diff_changes_nothing_and_fix_rewrites_only_the_backend(
     infra: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backend_guard import cli
+from backend_guard.apply import plan
 from backend_guard.config import Settings
 from backend_guard.github import review
 from backend_guard.github.diffmap import DiffMap, Hunk
@@ -71,6 +76,7 @@ def test_summary_of_a_real_scan() -> None:
     result = scan([f"{PROJECTS}/seed_partial_s3"], Settings())
     summary = render_summary(
         result.findings,
+        texts=result.texts,
         files_scanned=result.files_scanned,
         root_modules=1,
         notes=["No `github-token`: review comments were skipped."],
@@ -89,16 +95,17 @@ def test_summary_of_a_real_scan() -> None:
         "<details><summary>Fix for <code>tests/fixtures/projects/seed_partial_s3/provider.tf:12"
         "</code> (BG101): use local state (backend &quot;s3&quot; is kept as a comment)</summary>\n\n"
     )
-    fix = result.findings[0].fix
-    assert fix is not None
-    assert f"```hcl\n{fix.edits[0].text}\n```\n\n</details>" in details
+    diff = plan(result.findings, result.texts).diff()
+    assert f"```diff\n{diff}```\n\n</details>" in details
     assert "annotations" not in summary  # under 10 of each: nothing to say about GitHub's limit
 
 
 def test_summary_without_findings() -> None:
     result = scan([f"{PROJECTS}/local_ok"], Settings())
     assert result.findings == []
-    summary = render_summary([], files_scanned=result.files_scanned, root_modules=1)
+    summary = render_summary(
+        [], texts=result.texts, files_scanned=result.files_scanned, root_modules=1
+    )
     assert summary == (
         f"## backend-guard\n\nNo problems in 1 root module ({result.files_scanned} files scanned).\n"
     )
@@ -106,7 +113,7 @@ def test_summary_without_findings() -> None:
 
 def test_errors_come_first_and_a_shared_fix_is_shown_once() -> None:
     result = scan([f"{PROJECTS}/child_module", f"{PROJECTS}/removed_argument"], Settings())
-    summary = render_summary(result.findings, files_scanned=9, root_modules=2)
+    summary = render_summary(result.findings, texts=result.texts, files_scanned=9, root_modules=2)
     severities = [row[0] for row in _rows(summary)]
     assert severities == sorted(severities, key=lambda s: s != "error")
     assert severities.count("warning") == 1 and severities.count("error") == 3
@@ -119,7 +126,7 @@ def test_summary_says_how_many_annotations_github_hides() -> None:
     findings = [_finding(f"e{i}.tf", "e") for i in range(11)] + [
         _finding(f"w{i}.tf", "w", Severity.WARNING) for i in range(10)
     ]
-    summary = render_summary(findings, files_scanned=21, root_modules=21)
+    summary = render_summary(findings, texts={}, files_scanned=21, root_modules=21)
     assert "GitHub shows only the first 10 error annotations of a step; there are 11 in all." in (
         summary
     )
@@ -133,7 +140,9 @@ def test_summary_stays_under_the_step_summary_limit() -> None:
         _finding(f"m{i}/backend.tf", "y" * 2_000, fix=Fix(f"fix {i}", big_fix.edits))
         for i in range(400)
     ]
-    summary = render_summary(findings, files_scanned=400, root_modules=400, notes=["n" * 10_000])
+    summary = render_summary(
+        findings, texts={"a.tf": ""}, files_scanned=400, root_modules=400, notes=["n" * 10_000]
+    )
     assert len(summary.encode()) <= SUMMARY_BUDGET < 1024 * 1024
     shown = len(_rows(summary))
     assert 0 < shown < 400
@@ -143,7 +152,7 @@ def test_summary_stays_under_the_step_summary_limit() -> None:
 
 def test_multibyte_text_is_measured_in_bytes() -> None:
     findings = [_finding(f"m{i}.tf", "état " * 400) for i in range(600)]
-    summary = render_summary(findings, files_scanned=600, root_modules=600)
+    summary = render_summary(findings, texts={}, files_scanned=600, root_modules=600)
     assert len(summary.encode()) <= SUMMARY_BUDGET
     assert len(summary.encode()) > SUMMARY_BUDGET - 5_000  # filled, not cut early
 
@@ -156,13 +165,15 @@ def test_repository_text_cannot_break_the_summary() -> None:
     finding = _finding(
         "evil|name`.tf", "<img src=x> @acme/admins #1 [click](http://evil.example) `a|b`", fix=fix
     )
-    summary = render_summary([finding], files_scanned=1, root_modules=1)
+    summary = render_summary([finding], texts={"x.tf": "abc\n"}, files_scanned=1, root_modules=1)
     [row] = _rows(summary)
     assert row[2] == "<code>evil\\|name\\`\\.tf:2</code>"
     assert "<img" not in summary and "<script" not in summary
     assert re.search(r"@\w", summary) is None and "](" not in summary
     assert summary.count("</details>") == 2  # the closing tag and the edit's text, fenced
-    assert "````hcl\n```\n</details>\n````" in summary
+    assert "````diff\n--- a/x.tf\n+++ b/x.tf\n@@ -1 +1,3 @@\n-abc\n+```\n+</details>\n+\n````" in (
+        summary
+    )
 
 
 MESSAGES = st.lists(
@@ -174,7 +185,9 @@ MESSAGES = st.lists(
 @settings(max_examples=60)
 @given(MESSAGES, MESSAGES)
 def test_every_row_keeps_its_four_cells(path: str, message: str) -> None:
-    summary = render_summary([_finding(path or "x", message)], files_scanned=1, root_modules=1)
+    summary = render_summary(
+        [_finding(path or "x", message)], texts={}, files_scanned=1, root_modules=1
+    )
     [row] = _rows(summary)
     assert len(row) == 4
     assert re.sub(r"</?code>", "", row[2] + row[3]).count("<") == 0
@@ -197,9 +210,9 @@ def test_review_body_lists_what_has_no_inline_comment() -> None:
     lines = body.splitlines()
     assert lines[0] == (
         "**backend-guard** finds state backends that cannot be deployed as written: "
-        "3 place(s) to fix."
+        "3 places to fix."
     )
-    assert lines[2].startswith("1 with an inline comment; 2 below (2 finding(s))")
+    assert lines[2].startswith("1 with an inline comment; 2 below (2 findings)")
     assert lines[2].endswith(f"{files} files scanned.")
     for group, section in planned.outside:
         assert f"#### `{group.path}:{group.start_line}`\n\n{section}" in body
@@ -229,21 +242,21 @@ def test_review_body_leaves_out_what_does_not_fit_and_names_it() -> None:
     )
 
 
-def test_each_kind_of_edit_is_described() -> None:
-    fix = Fix(
-        "use local state and drop the override",
-        (
-            Edit("stack/cdk.tf.json", 3, 5, 9, 6, '"local": {"path": "terraform.tfstate"}'),
-            Edit("stack/override.tf", 1, 1, 12, 1, ""),
-            Edit("stack/main.tf", 4, 1, 4, 1, "# state stays local\n"),
-        ),
-    )
-    summary = render_summary(
-        [_finding("stack/cdk.tf.json", "m", fix=fix)], files_scanned=3, root_modules=1
-    )
-    assert (
-        "Replace `stack/cdk.tf.json` from 3:5 to 9:6 with:\n\n"
-        '```json\n"local": {"path": "terraform.tfstate"}\n```' in summary
-    )
-    assert "Delete `stack/override.tf` from 1:1 to 12:1." in summary
-    assert "Insert at `stack/main.tf` 4:1:\n\n```hcl\n# state stays local\n```" in summary
+def test_a_fix_is_the_diff_that_fix_diff_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(f"{PROJECTS}/json_backend", tmp_path / "stack")
+    shutil.copytree("tests/fixtures/cdktf/seed_stack", tmp_path / "app")
+    monkeypatch.chdir(tmp_path)
+    for project in ("stack", "app"):
+        result = scan([project], Settings())
+        [fix] = {f.fix for f in result.findings if f.fix is not None}  # several rules, one fix
+        [path] = {edit.path for edit in fix.edits}
+        summary = render_summary(
+            result.findings, texts=result.texts, files_scanned=1, root_modules=1
+        )
+        assert cli.main(["fix", "--diff", project]) == 0
+        printed = capsys.readouterr().out
+        assert printed.startswith(f"--- a/{path}\n+++ b/{path}\n@@ ")
+        assert f"\n\n```diff\n{printed}```\n\n</details>" in summary
+        assert "Replace " not in summary

@@ -118,7 +118,7 @@ def test_annotations_come_errors_first_and_cannot_start_a_command() -> None:
 
 def test_summary_names_the_annotation_limit_and_stays_under_one_mebibyte() -> None:
     findings = [_finding(f"m{i}/backend.tf", "x" * 2000) for i in range(1200)]
-    summary = markdown.render_summary(findings, files_scanned=1200, root_modules=1200)
+    summary = markdown.render_summary(findings, texts={}, files_scanned=1200, root_modules=1200)
     assert len(summary.encode()) < 1024 * 1024
     assert "there are 1200 in all" in summary
     assert "more findings are not shown here" in summary
@@ -126,7 +126,7 @@ def test_summary_names_the_annotation_limit_and_stays_under_one_mebibyte() -> No
 
 def test_summary_neutralises_markdown_and_html_from_the_repository() -> None:
     finding = _finding("evil|name.tf", "<img src=x> @acme/admins [click](http://evil.example) `x`")
-    summary = markdown.render_summary([finding], files_scanned=1, root_modules=1)
+    summary = markdown.render_summary([finding], texts={}, files_scanned=1, root_modules=1)
     row = next(line for line in summary.splitlines() if "evil" in line)
     assert "<img" not in row and "@acme" not in row and "](" not in row
     assert row.count(" | ") == 3  # the row keeps its four cells

@@ -30,6 +30,7 @@ from backend_guard.github.run import InputError, Run, input_bool, input_choice, 
 from backend_guard.model import Engine, Finding, Severity
 from backend_guard.report import markdown, sarif, workflow_commands
 from backend_guard.report.escaping import markdown_text
+from backend_guard.report.text import plural
 from backend_guard.rules import RULES
 from backend_guard.rules.base import Policy
 from backend_guard.scan import ScanResult, scan
@@ -145,7 +146,8 @@ def _note_outcome(outcome: publish.Outcome, notes: list[str]) -> None:
     notes.extend(f"GitHub API: {problem}" for problem in outcome.problems)
     if outcome.review_posted or outcome.updated or outcome.fixed:
         notes.append(
-            f"Review: {outcome.posted} new comment(s), {outcome.updated} updated, {outcome.fixed} marked fixed."
+            f"Review: {plural(outcome.posted, 'new comment')}, {outcome.updated} updated, "
+            f"{outcome.fixed} marked fixed."
         )
 
 
@@ -164,7 +166,7 @@ def _write_review_file(
     )
     Path(review_file.FILE_NAME).write_text(review_file.dump(content), encoding="utf-8")
     notes.append(
-        f"The review ({len(planned.comments)} inline comment(s)) was written to "
+        f"The review ({plural(len(planned.comments), 'inline comment')}) was written to "
         f"`{review_file.FILE_NAME}` for the workflow that publishes it."
     )
 
@@ -204,8 +206,8 @@ def _relay(run: Run, env: Mapping[str, str], review_from: str, notes: list[str])
     placed, body, moved = relay.place(planned, diff)
     if moved:
         notes.append(
-            f"{moved} comment(s) of the review file are not on the pull request's diff: "
-            "the review body lists them instead."
+            f"The review body lists {plural(moved, 'comment')} of the review file that "
+            f"{'is' if moved == 1 else 'are'} not on the pull request's diff."
         )
     _note_outcome(publish.publish(pull, placed, head_sha=planned.head_sha, summary=body), notes)
 
@@ -269,6 +271,7 @@ def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int
         env,
         markdown.render_summary(
             result.findings,
+            texts=result.texts,
             files_scanned=result.files_scanned,
             root_modules=result.root_modules,
             notes=notes,

@@ -6,16 +6,21 @@ Exit status: 0 clean, 1 when a finding reaches `--fail-on`, 2 for usage or inter
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from backend_guard import __version__, apply, config
-from backend_guard.model import Engine, Severity
-from backend_guard.rules import RULES, find
-from backend_guard.rules.base import Policy
-from backend_guard.scan import ScanResult, scan
+from backend_guard import __version__, config
+from backend_guard.choices import Engine, Policy, Severity
+
+TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
+if TYPE_CHECKING:
+    from backend_guard.scan import ScanResult
+
+# Start-up is what pre-commit users feel on every commit: the scan, the rules, the readers and
+# the fixes are imported where a command first needs them, not here.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -87,6 +92,8 @@ def _fails(result: ScanResult, fail_on: str) -> bool:
 
 
 def _check(args: argparse.Namespace, settings: config.Settings) -> int:
+    from backend_guard.scan import scan
+
     result = scan(args.paths, settings)
     if args.format == "json":
         from backend_guard.report import json_report
@@ -96,6 +103,7 @@ def _check(args: argparse.Namespace, settings: config.Settings) -> int:
         )
     elif args.format == "sarif":
         from backend_guard.report import sarif
+        from backend_guard.rules import RULES
 
         output = sarif.render(result.findings, RULES)
     else:
@@ -123,26 +131,33 @@ MAX_FIX_ROUNDS = 5
 
 
 def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
+    from backend_guard import apply
+    from backend_guard.report.text import plural
+    from backend_guard.scan import scan
+
     result = scan(args.paths, settings)
     planned = apply.plan(result.findings, result.texts)
     if args.diff:
         sys.stdout.write(planned.diff())
         if planned.skipped:
             print(
-                f"backend-guard: {len(planned.skipped)} more fix(es) change the same lines and are "
-                "not in this diff; `backend-guard fix` applies them all",
+                f"backend-guard: {plural(len(planned.skipped), 'more fix', 'more fixes')} change the "
+                "same lines and are not in this diff; `backend-guard fix` applies them all",
                 file=sys.stderr,
             )
         return EXIT_CLEAN
     written: list[str] = []
-    for _ in range(MAX_FIX_ROUNDS):
-        for path in apply.write(planned, result.texts, roots=args.paths):
-            if path not in written:
-                written.append(path)
-        if not planned.skipped:
-            break
-        result = scan(args.paths, settings)
-        planned = apply.plan(result.findings, result.texts)
+    try:
+        for _ in range(MAX_FIX_ROUNDS):
+            for path in apply.write(planned, result.texts, roots=args.paths):
+                if path not in written:
+                    written.append(path)
+            if not planned.skipped:
+                break
+            result = scan(args.paths, settings)
+            planned = apply.plan(result.findings, result.texts)
+    except (apply.FileChangedError, apply.WriteError) as error:
+        return _error(error)
     for path in written:
         print(f"fixed {path}")
     unfixed = [f for f in result.findings if f.fix is None and f.severity is Severity.ERROR]
@@ -156,6 +171,8 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    from backend_guard.rules import RULES, find
+
     if args.rule:
         rule = find(args.rule)
         if rule is None:
@@ -171,8 +188,18 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _error(error: Exception) -> int:
+    print(f"backend-guard: {error}", file=sys.stderr)
+    return EXIT_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run one command; a path that does not exist is a usage error (exit 2, before any scan)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    for path in getattr(args, "paths", ()):
+        if not os.path.lexists(path):
+            parser.error(f"{path}: no such file or directory")
     try:
         if args.command == "rules":
             return _rules(args)
@@ -180,15 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args, settings)
         return _fix(args, settings)
-    except config.ConfigError as error:
-        print(f"backend-guard: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    except (apply.FileChangedError, apply.WriteError) as error:
-        print(f"backend-guard: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    except OSError as error:
-        print(f"backend-guard: {error}", file=sys.stderr)
-        return EXIT_ERROR
+    except (config.ConfigError, OSError) as error:
+        return _error(error)
 
 
 if __name__ == "__main__":

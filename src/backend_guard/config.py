@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from backend_guard.model import Engine, Severity
-from backend_guard.rules import find
-from backend_guard.rules.base import Policy
+from backend_guard.choices import Engine, Policy, Severity
 
 CONFIG_NAME = ".backend-guard.yml"
 FAIL_ON = ("error", "warning", "never")
@@ -57,6 +55,8 @@ def load(path: Path, *, required: bool) -> Settings:
             raise ConfigError(f"{path}: no such settings file")
         return Settings()
     import yaml  # loaded only when there is a settings file: most runs have none
+
+    from backend_guard.rules import find
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

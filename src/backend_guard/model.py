@@ -12,20 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    NOTE = "note"
-
-    @property
-    def rank(self) -> int:
-        return {"error": 3, "warning": 2, "note": 1}[self.value]
-
-
-class Engine(StrEnum):
-    TERRAFORM = "terraform"
-    OPENTOFU = "opentofu"
+from backend_guard.choices import Engine, Severity
 
 
 class Syntax(StrEnum):

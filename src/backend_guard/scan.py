@@ -8,22 +8,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from backend_guard import context as repo_context
-from backend_guard import discover, read, suppress
-from backend_guard.config import Settings
-from backend_guard.fixes import local_backend_fix
-from backend_guard.model import (
-    BackendConfig,
-    Engine,
-    Finding,
-    Fix,
-    Module,
-    ParseProblem,
-    Span,
-    StorageResource,
-)
-from backend_guard.rules import RULES
-from backend_guard.rules.base import RuleContext
+from backend_guard import discover
+from backend_guard.choices import Engine
+
+TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
+if TYPE_CHECKING:
+    from backend_guard.config import Settings
+    from backend_guard.model import BackendConfig, Finding, Fix, Module, StorageResource
 
 
 @dataclass
@@ -51,6 +42,23 @@ def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> No
 def scan(paths: list[str], settings: Settings) -> ScanResult:
     opentofu = None if settings.engine is None else settings.engine is Engine.OPENTOFU
     found = discover.discover(paths, excludes=settings.excludes, opentofu=opentofu)
+    if not (
+        found.config_files
+        or found.program_files
+        or found.setting_files
+        or found.automation_files
+        or found.problems
+    ):
+        return ScanResult([], 0, {})
+    # The readers, the rules and the fixes are loaded only when there is something to read:
+    # start-up on a commit that touches no configuration is what pre-commit users feel.
+    from backend_guard import context as repo_context
+    from backend_guard import read, suppress
+    from backend_guard.fixes import local_backend_fix
+    from backend_guard.model import Module, ParseProblem, Span
+    from backend_guard.rules import RULES
+    from backend_guard.rules.base import RuleContext
+
     modules: dict[str, Module] = {}
     texts: dict[str, str] = {}
     problems: dict[str, list[ParseProblem]] = {}

@@ -29,7 +29,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend_guard import apply, cli, discover
+from backend_guard import apply, discover
+from backend_guard import scan as scanning
 from backend_guard.cli import main
 
 BOM = codecs.BOM_UTF8
@@ -588,14 +589,14 @@ def test_a_file_changed_between_scan_and_write_stops_the_whole_fix(
     """An editor saves `backend.tf` while the fix runs: neither it nor the stack, which did not
     change, is written; the user's edit stays; the message names the file; exit 2."""
     backend = repo / "infra/backend.tf"
-    real_scan = cli.scan
+    real_scan = scanning.scan  # the CLI imports the scan when a command runs
 
     def scan_then_change(*args: Any, **kwargs: Any) -> Any:
         result = real_scan(*args, **kwargs)
         change(backend)
         return result
 
-    monkeypatch.setattr(cli, "scan", scan_then_change)
+    monkeypatch.setattr(scanning, "scan", scan_then_change)
     status, out, err = run(capsys, "fix", "repo")
     assert (status, out) == (2, "")
     assert err == (
@@ -616,7 +617,7 @@ def test_a_file_swapped_for_a_link_out_of_the_root_is_not_written_through(
     outside.parent.mkdir()
     outside.write_text(BACKEND_TF)
     backend = repo / "infra/backend.tf"
-    real_scan = cli.scan
+    real_scan = scanning.scan  # the CLI imports the scan when a command runs
 
     def scan_then_swap(*args: Any, **kwargs: Any) -> Any:
         result = real_scan(*args, **kwargs)
@@ -624,7 +625,7 @@ def test_a_file_swapped_for_a_link_out_of_the_root_is_not_written_through(
         backend.symlink_to(outside)
         return result
 
-    monkeypatch.setattr(cli, "scan", scan_then_swap)
+    monkeypatch.setattr(scanning, "scan", scan_then_swap)
     before = outside.stat().st_mtime_ns
     status, _, err = run(capsys, "fix", "repo")
     assert status == 2

@@ -343,7 +343,7 @@ def test_the_job_summary_is_inert_and_every_row_keeps_its_cells(hostile: Hostile
     }
     [bucket_row] = [row for row in rows if row[2].startswith("bucket/")]
     assert one_line(BUCKET) in shown(bucket_row[3])
-    fixes = [code for info, code in rendered.blocks if info == "hcl"]
+    fixes = [code for info, code in rendered.blocks if info == "diff"]
     assert len(fixes) == len(hostile.expected.findings)
     assert any(BUCKET.replace("\n", "\\n") in code for code in fixes)
 

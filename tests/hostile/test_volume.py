@@ -124,9 +124,7 @@ def test_inline_comments_are_capped_and_the_rest_listed_in_the_review_body(large
     body = review["body"]
     assert len(body) <= REVIEW_BODY_LIMIT
     below = FINDINGS - MAX_INLINE_COMMENTS  # the warnings have no fix to share: one place each
-    assert (
-        f"{MAX_INLINE_COMMENTS} with an inline comment; {below} below ({below} finding(s))" in body
-    )
+    assert f"{MAX_INLINE_COMMENTS} with an inline comment; {below} below ({below} findings)" in body
     listed = len(re.findall(r"^#### `stacks/s\d{4}/backend\.tf:4`$", body, re.MULTILINE))
     left_out = re.search(r"^(\d+) more not shown here \(size limit\)", body, re.MULTILINE)
     assert left_out is not None and listed > 0

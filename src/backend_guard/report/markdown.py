@@ -8,10 +8,10 @@ sections are left out and a line says how many.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 from typing import Protocol
 
-from backend_guard.model import Edit, Finding, Fix, Severity
+from backend_guard import apply
+from backend_guard.model import Finding, Fix, Severity
 from backend_guard.report.escaping import (
     code_fence,
     html_text,
@@ -19,21 +19,13 @@ from backend_guard.report.escaping import (
     markdown_message,
     table_code,
 )
-from backend_guard.report.text import summary_line
+from backend_guard.report.text import plural, summary_line
 from backend_guard.report.workflow_commands import SHOWN_PER_STEP
 
 SUMMARY_BUDGET = 1_000_000  # bytes of UTF-8; GitHub refuses a step summary over 1 MiB
 REVIEW_BUDGET = 60_000  # characters; GitHub's limit is 65,536, and publishing adds a marker
 _TAIL_RESERVE = 1_000  # room kept for the closing lines that say what was left out
 _NOTE_LIMIT = 2_000  # characters of one note; notes may quote GitHub API messages
-_LANGUAGE = {
-    ".tf": "hcl",
-    ".tofu": "hcl",
-    ".hcl": "hcl",
-    ".json": "json",
-    ".ts": "typescript",
-    ".py": "python",
-}
 
 
 class _Group(Protocol):
@@ -73,27 +65,16 @@ def _row(finding: Finding) -> str:
     )
 
 
-def _edit(edit: Edit) -> str:
-    """One edit in words, its new text fenced (highlighted as the language of its file)."""
-    start = f"{edit.start_line}:{edit.start_column}"
-    end = f"{edit.end_line}:{edit.end_column}"
-    language = _LANGUAGE.get(PurePosixPath(edit.path).suffix.lower(), "")
-    fenced = code_fence(edit.text, language)
-    if start == end:
-        return f"Insert at {inline_code(edit.path)} {start}:\n\n{fenced}"
-    where = f"{inline_code(edit.path)} from {start} to {end}"
-    return f"Replace {where} with:\n\n{fenced}" if edit.text else f"Delete {where}."
-
-
-def _fix_details(fix: Fix, findings: Sequence[Finding]) -> str:
+def _fix_details(fix: Fix, findings: Sequence[Finding], texts: dict[str, str]) -> str:
+    """The fix as the unified diff `backend-guard fix --diff` prints for it, folded."""
     first = findings[0]
     rules = ", ".join(dict.fromkeys(f.rule for f in findings))
     summary = (
         f"Fix for <code>{html_text(f'{first.path}:{first.span.start_line}')}</code> "
         f"({html_text(rules)}): {html_text(fix.description)}"
     )
-    edits = "\n\n".join(_edit(edit) for edit in fix.edits)
-    return f"<details><summary>{summary}</summary>\n\n{edits}\n\n</details>"
+    diff = code_fence(apply.plan([first], texts).diff(), "diff")
+    return f"<details><summary>{summary}</summary>\n\n{diff}\n\n</details>"
 
 
 def _annotation_limits(findings: Sequence[Finding]) -> list[str]:
@@ -111,11 +92,13 @@ def _annotation_limits(findings: Sequence[Finding]) -> list[str]:
 def render_summary(
     findings: Sequence[Finding],
     *,
+    texts: dict[str, str],
     files_scanned: int,
     root_modules: int,
     notes: Sequence[str] = (),
 ) -> str:
-    """The job summary: counts, a table of findings (errors first), their fixes, the notes.
+    """The job summary: counts, a table of findings (errors first), their fixes as diffs of
+    `texts` (the scanned files), the notes.
 
     It stays under `SUMMARY_BUDGET` bytes: when the findings do not fit, the table stops and a
     line says how many were left out.
@@ -142,7 +125,9 @@ def render_summary(
         row = _row(finding)
         fix = finding.fix
         # a fix shared by several findings (rules on one backend) is shown once, at its first
-        detail = _fix_details(fix, sharing[fix]) if fix and sharing[fix][0] is finding else ""
+        detail = (
+            _fix_details(fix, sharing[fix], texts) if fix and sharing[fix][0] is finding else ""
+        )
         cost = len(row.encode()) + 1 + (len(detail.encode()) + 2 if detail else 0)
         if used + cost > SUMMARY_BUDGET:
             break
@@ -152,10 +137,12 @@ def render_summary(
         used += cost
         shown += 1
     lines = [*head, "", *rows] if rows else head
-    if shown < len(ordered):
+    hidden = len(ordered) - shown
+    if hidden:
         lines += [
             "",
-            f"{len(ordered) - shown} more findings are not shown here (size limit); "
+            f"{plural(hidden, 'more finding')} {'is' if hidden == 1 else 'are'} not shown here "
+            "(size limit); "
             "`backend-guard check` lists them all.",
         ]
     if details:
@@ -182,11 +169,12 @@ def render_review_body(planned: PlannedReview, *, files_scanned: int) -> str:
     else:
         verdict = (
             f"**backend-guard** finds state backends that cannot be deployed as written: "
-            f"{inline + len(outside)} place(s) to fix."
+            f"{plural(inline + len(outside), 'place')} to fix."
         )
     counts = (
-        f"{inline} with an inline comment; {len(outside)} below ({findings} finding(s)) because "
-        f"their lines are outside the diff or past the comment cap. {files_scanned} files scanned."
+        f"{inline} with an inline comment; {len(outside)} below ({plural(findings, 'finding')}) "
+        "because their lines are outside the diff or past the comment cap. "
+        f"{plural(files_scanned, 'file')} scanned."
     )
     lines = [verdict, "", counts]
     used = sum(len(line) + 1 for line in lines) + _TAIL_RESERVE

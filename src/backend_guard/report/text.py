@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backend_guard.model import Finding, Severity
+from backend_guard.choices import Severity
+
+TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
+if TYPE_CHECKING:
+    from backend_guard.model import Finding
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, words: str = "") -> str:
+    """`1 file`, `2 files`; `words` for a plural that is not `word` + s."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 def summary_line(findings: Sequence[Finding], *, files_scanned: int, root_modules: int) -> str:
     counts = [
-        _plural(sum(1 for f in findings if f.severity is severity), severity.value)
+        plural(sum(1 for f in findings if f.severity is severity), severity.value)
         for severity in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
         if any(f.severity is severity for f in findings)
     ]
     found = ", ".join(counts) if counts else "no problems"
     return (
-        f"{found} in {_plural(root_modules, 'root module')} "
-        f"({_plural(files_scanned, 'file')} scanned)"
+        f"{found} in {plural(root_modules, 'root module')} "
+        f"({plural(files_scanned, 'file')} scanned)"
     )
 
 

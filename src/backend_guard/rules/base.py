@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from backend_guard import versions
+from backend_guard.choices import Policy
 from backend_guard.context import RepoContext
 from backend_guard.model import (
     BackendConfig,
@@ -29,18 +29,6 @@ class Meta:
     id: str
     name: str
     severity: Severity
-
-
-class Policy(StrEnum):
-    """What "deployable" means.
-
-    `self-contained`: a fresh account with credentials and nothing else; every remote backend
-    whose storage the repository does not create is undeployable. `remote-allowed`: complete
-    remote backends (and partial ones the repository completes) are accepted.
-    """
-
-    SELF_CONTAINED = "self-contained"
-    REMOTE_ALLOWED = "remote-allowed"
 
 
 @dataclass

@@ -32,6 +32,7 @@ demo: $(STAMP)
 test: $(STAMP) $(TOOLCHAIN)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -464,7 +464,7 @@ _TF_KUBERNETES = _backend(
 )
 
 
-def _oci(name: str, **fields: object) -> Argument:
+def _oci(name: str, **fields: Any) -> Argument:
     # The backend reads each setting it does not find in the block from `OCI_<name>` (the
     # attribute name as written, lower case), then from a variable named like the attribute.
     return _arg(name, env=(f"OCI_{name}",), **fields)

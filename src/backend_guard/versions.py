@@ -91,7 +91,7 @@ def allowed(constraints: Iterable[str], engine: str) -> list[Version] | None:
 
 @lru_cache(maxsize=1024)
 def _allowed(constraints: tuple[str, ...], engine: str) -> tuple[Version, ...] | None:
-    parsed = []
+    parsed: list[tuple[str, Version, int]] = []
     for constraint in constraints:
         clauses = _clauses(constraint)
         if clauses is None:

@@ -217,6 +217,8 @@ class Finding:
     fix: Fix | None = None
     # The finding's logical place, free of line numbers: module, backend, rule.
     key: str = ""
+    # The backend the finding is about, when it is about a whole backend block.
+    backend: BackendConfig | None = field(default=None, compare=False, repr=False)
 
     @property
     def path(self) -> str:

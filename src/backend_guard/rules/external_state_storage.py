@@ -43,8 +43,6 @@ from collections.abc import Iterator
 from backend_guard import backends
 from backend_guard.model import BackendKind, Finding, Module, Severity
 from backend_guard.rules import base
-from backend_guard.rules.backend_expression import refused_expressions
-from backend_guard.rules.partial_backend_config import missing_settings
 from backend_guard.rules.storage_names import named_storage
 
 META = base.Meta("BG104", "external-state-storage", Severity.ERROR)
@@ -67,16 +65,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         backend_type = backends.lookup(module.engine.value, backend.type)
         if backend_type is None or not backend_type.remote_storage or backend.type == "remote":
             continue
-        if missing_settings(backend, module, context):
-            continue  # partial-backend-config says it first
-        if refused_expressions(backend, module, context):
-            continue  # backend-expression says it first
         storage = named_storage(backend, context)
-        if any(
-            item.creators and any(c.module_dir == backend.module_dir for c in item.creators)
-            for item in storage
-        ):
-            continue  # bootstrap-cycle says it
         absent = [item for item in storage if not item.creators and not item.maybe_created]
         if storage and not absent:
             continue

@@ -1,0 +1,48 @@
+"""The scan, in three stages: collect, check, resolve.
+
+    paths --collect--> modules of facts --check--> findings --resolve--> the findings shown
+
+- `collect`: discover the files and read each into facts, grouped into modules (a directory of
+  configuration, or a CDKTF stack), with the repository's context.
+- `check`: each enabled rule alone on each module.
+- `resolve`: settings and inline suppressions, then the precedence table that folds the findings
+  one backend would repeat into the finding that explains it first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backend_guard.config import Settings
+from backend_guard.model import Finding, Module, StorageResource
+from backend_guard.scan.check import check
+from backend_guard.scan.collect import collect
+from backend_guard.scan.resolve import resolve
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    files_scanned: int
+    modules: dict[str, Module]
+    texts: dict[str, str] = field(default_factory=dict)  # the files facts were read from
+    storage: list[StorageResource] = field(default_factory=list)  # what the repository creates
+    # Findings the precedence table folded into another finding of the same backend.
+    folded: list[Finding] = field(default_factory=list)
+
+    @property
+    def root_modules(self) -> int:
+        return sum(1 for module in self.modules.values() if module.is_root and module.files)
+
+
+def scan(paths: list[str], settings: Settings) -> ScanResult:
+    collected = collect(paths, settings)
+    resolved = resolve(check(collected, settings), settings, collected.texts)
+    return ScanResult(
+        resolved.shown,
+        collected.files_read,
+        collected.modules,
+        collected.texts,
+        collected.storage,
+        resolved.folded,
+    )

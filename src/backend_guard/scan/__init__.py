@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 
 from backend_guard.config import Settings
 from backend_guard.model import Finding, Module, StorageResource
-from backend_guard.scan.check import check
-from backend_guard.scan.collect import collect
-from backend_guard.scan.resolve import resolve
+from backend_guard.scan import check, collect, resolve
 
 
 @dataclass
@@ -36,8 +34,9 @@ class ScanResult:
 
 
 def scan(paths: list[str], settings: Settings) -> ScanResult:
-    collected = collect(paths, settings)
-    resolved = resolve(check(collected, settings), settings, collected.texts)
+    collected = collect.collect(paths, settings)
+    findings = check.check(collected, settings)
+    resolved = resolve.resolve(findings, settings, collected.texts)
     return ScanResult(
         resolved.shown,
         collected.files_read,

@@ -141,6 +141,12 @@ class BackendConfig:
     def path(self) -> str:
         return self.span.path
 
+    @property
+    def identity(self) -> tuple[str, Span]:
+        """What tells backends of one scan apart: their module (each CDKTF stack is one) and the
+        place they are declared."""
+        return self.module_dir, self.span
+
     def attribute(self, name: str) -> Attribute | None:
         for attribute in self.attributes:
             if attribute.name == name:

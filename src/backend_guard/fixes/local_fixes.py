@@ -30,13 +30,12 @@ class LocalFixes:
         self._engines = engines  # by module directory
         self._partly_read = partly_read
         self._repo = repo
-        # By identity: the scan holds one object per backend for as long as the fixes are asked.
-        self._made: dict[int, Fix | None] = {}
+        self._made: dict[tuple[str, Span], Fix | None] = {}  # by backend identity
 
     def __call__(self, backend: BackendConfig) -> Fix | None:
-        if id(backend) not in self._made:
-            self._made[id(backend)] = self._make(backend)
-        return self._made[id(backend)]
+        if backend.identity not in self._made:
+            self._made[backend.identity] = self._make(backend)
+        return self._made[backend.identity]
 
     def _make(self, backend: BackendConfig) -> Fix | None:
         text = self._texts.get(backend.path)

@@ -43,12 +43,12 @@ def _with_severity(finding: Finding, settings: Settings) -> Finding:
 
 
 def _fold(findings: list[Finding]) -> Resolved:
-    # Backends by identity: the scan holds one object per backend.
-    spoken = {(id(f.backend), f.rule) for f in findings if f.backend is not None}
+    spoken = {(f.backend.identity, f.rule) for f in findings if f.backend is not None}
     resolved = Resolved([], [])
     for finding in findings:
         first = FOLDED_INTO.get(finding.rule, ())
-        if finding.backend is not None and any((id(finding.backend), r) in spoken for r in first):
+        backend = finding.backend
+        if backend is not None and any((backend.identity, rule) in spoken for rule in first):
             resolved.folded.append(finding)
         else:
             resolved.shown.append(finding)

@@ -43,6 +43,7 @@ demo: $(RUNTIME)
 test: $(STAMP) $(TOOLCHAIN)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -145,6 +145,12 @@ def test_config_file_turns_rules_off_and_changes_severities(
     assert status == 0 and " warning BG101 " in out
     (infra / ".backend-guard.yml").write_text("rules:\n  BG101: off\n", encoding="utf-8")
     status, out, _ = run(capsys, "check", "infra")
+    # Off, BG101 no longer stands for the backend: the storage nothing creates is reported.
+    assert status == 1 and "BG101" not in out and " error BG104 " in out
+    (infra / ".backend-guard.yml").write_text(
+        "rules:\n  BG101: off\n  BG104: off\n", encoding="utf-8"
+    )
+    status, out, _ = run(capsys, "check", "infra")
     assert status == 0 and "BG101" not in out
 
 
@@ -157,6 +163,10 @@ def test_inline_suppression_with_a_reason(infra: Path, capsys: pytest.CaptureFix
         '  backend "s3" {}',
     )
     provider.write_text(text, encoding="utf-8")
+    status, out, _ = run(capsys, "check", "infra")
+    # Suppressed, BG101 no longer stands for the backend: the storage nothing creates is reported.
+    assert status == 1 and "BG101" not in out and " error BG104 " in out
+    provider.write_text(text.replace("BG101", "BG101, BG104"), encoding="utf-8")
     assert run(capsys, "check", "infra")[0] == 0
     provider.write_text(text.replace("BG101", "BG104"), encoding="utf-8")
     assert run(capsys, "check", "infra")[0] == 1

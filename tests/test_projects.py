@@ -81,6 +81,15 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
     "override_local": (set(), set()),
     # the bucket's name is computed on both sides: the bootstrap may well create it
     "computed_bucket": (set(), set()),
+    # external-state-storage is folded into the first explanation (tests/test_scan_stages.py)
+    "partial_named_bucket": (
+        {("BG101", "versions.tf", 12)},
+        {("BG101", "versions.tf", 12)},
+    ),
+    "bootstrap_lock_table": (
+        {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
+        {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
+    ),
 }
 
 

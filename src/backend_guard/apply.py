@@ -39,7 +39,7 @@ class Plan:
     skipped: list[Finding] = field(default_factory=list)  # fixes that overlapped another
 
     def diff(self) -> str:
-        chunks = []
+        chunks: list[str] = []
         for path, new in sorted(self.updated.items()):
             old = self.originals[path]
             chunks.extend(
@@ -142,8 +142,8 @@ def write(plan_: Plan, read_texts: dict[str, str], roots: Sequence[str] = ()) ->
             # Through a symlink, the file it points to is what the user maintains: rewrite that,
             # and keep the link.
             staged.append((current, _stage(Path(target), text), Path(target)))
-        for current, temporary, target in staged:
-            os.replace(temporary, target)
+        for current, temporary, replaced in staged:
+            os.replace(temporary, replaced)
             written.append(current)
     except OSError as error:
         done = f"already fixed: {', '.join(written)}" if written else "no file was changed"

@@ -14,11 +14,14 @@ rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from backend_guard.choices import Engine, Policy, Severity
 
 CONFIG_NAME = ".backend-guard.yml"
+_Choice = TypeVar("_Choice", bound=StrEnum)
 FAIL_ON = ("error", "warning", "never")
 
 
@@ -40,7 +43,7 @@ class Settings:
         return replace(self, **given)  # type: ignore[arg-type]
 
 
-def _choice(value: object, choices: type, what: str, where: str):  # type: ignore[no-untyped-def]
+def _choice(value: object, choices: type[_Choice], what: str, where: str) -> _Choice:
     try:
         return choices(str(value))
     except ValueError:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from backend_guard.fixes.text_positions import line_at, line_starts
 from backend_guard.model import Span, StorageResource
@@ -43,6 +44,13 @@ class Supplied:
         return dict(self.values).get(key)
 
 
+class SettingProblem(NamedTuple):
+    """A backend settings file that could not be read, and where."""
+
+    span: Span
+    message: str
+
+
 @dataclass(slots=True)
 class RepoContext:
     supplied: list[Supplied] = field(default_factory=list)
@@ -50,7 +58,7 @@ class RepoContext:
     storage: list[StorageResource] = field(default_factory=list)
     opentofu_hint: Span | None = None  # where the repository shows it runs `tofu`
     token_hint: Span | None = None  # where an HCP Terraform token is configured for CI
-    problems: list[tuple[Span, str]] = field(default_factory=list)
+    problems: list[SettingProblem] = field(default_factory=list)
 
     def supplied_for(self, backend_type: str) -> list[Supplied]:
         return [s for s in self.supplied if s.backend_type in (None, backend_type)]
@@ -67,7 +75,7 @@ def _type_from_name(path: str) -> str | None:
     return parts[-2] if len(parts) >= 3 and parts[-1] == "tfbackend" else None
 
 
-def read_setting_file(path: str) -> Supplied | tuple[Span, str]:
+def read_setting_file(path: str) -> Supplied | SettingProblem:
     """A `-backend-config` file: the body of a backend block, HCL (or JSON if named `.json`)."""
     import hcl2  # loaded on first use: most repositories have no such file
 
@@ -76,10 +84,12 @@ def read_setting_file(path: str) -> Supplied | tuple[Span, str]:
         text = Path(path).read_text(encoding="utf-8-sig")
         data = hcl2.loads(text)
     except (OSError, UnicodeDecodeError) as error:
-        return span, f"cannot be read: {error}"
+        return SettingProblem(span, f"cannot be read: {error}")
     except Exception as error:  # python-hcl2 raises Lark errors
         line = getattr(error, "line", 1) or 1
-        return Span(path, line, 1, line, 1), "cannot be parsed as a backend settings file"
+        return SettingProblem(
+            Span(path, line, 1, line, 1), "cannot be parsed as a backend settings file"
+        )
     values = {key: _plain(value) for key, value in data.items() if not key.startswith("__")}
     return Supplied(
         where=span,

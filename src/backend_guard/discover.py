@@ -14,7 +14,9 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from backend_guard import languages
 from backend_guard.filekinds import FileKind, base_name, kind_of
 from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
 
@@ -86,13 +88,18 @@ _SCRIPT_NAMES = frozenset(
 _AUTOMATION_DIRS = ("/.github/workflows/", "/.github/actions/", "/.circleci/", "/.gitlab/")
 # Extensionless scripts in these folders are read as scripts.
 _SCRIPT_DIRS = frozenset({"bin", "scripts", "script", "tools", "ci"})
-_CDKTF_PROGRAM_SUFFIXES = (".ts", ".tsx", ".mts", ".js", ".mjs", ".py", ".go", ".java", ".cs")
 _CDKTF_SKIPPED_DIRS = frozenset({"cdktf.out", "imports", ".gen", "node_modules", "__pycache__"})
 # Vendored and build-output folders of Go, Java and C#, and `cdktf get`'s Go output, whose every
 # resource has an `AddOverride` (below the scanned root, which may itself be one): no program of
 # the project's own there.
-_COMPILED_SUFFIXES = (".go", ".java", ".cs")
 _COMPILED_SKIPPED_DIRS = frozenset({"vendor", "bin", "obj", "target", "build", "generated"})
+
+
+class PathProblem(NamedTuple):
+    """A path given or found that could not be walked or read."""
+
+    path: str
+    message: str
 
 
 @dataclass(slots=True)
@@ -110,7 +117,7 @@ class Discovery:
     automation_files: list[str] = field(default_factory=list)  # workflows, Makefiles, scripts
     cdktf_apps: list[str] = field(default_factory=list)  # directories holding cdktf.json
     program_files: list[str] = field(default_factory=list)  # .ts/.py/... that may be CDKTF code
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    problems: list[PathProblem] = field(default_factory=list)
     opentofu_dirs: set[str] = field(default_factory=set)  # modules read with OpenTofu's rules
 
     @property
@@ -145,7 +152,7 @@ def discover(
             message = (
                 "is not a regular file or directory" if exists else "no such file or directory"
             )
-            discovery.problems.append((display_path(root), message))
+            discovery.problems.append(PathProblem(display_path(root), message))
             continue
         real_root = os.path.realpath(root)
         shown_root = display_path(root)
@@ -184,7 +191,7 @@ def _walk(
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
             discovery.problems.append(
-                (display_path(directory), f"cannot be read: {error.strerror}")
+                PathProblem(display_path(directory), f"cannot be read: {error.strerror}")
             )
             continue
         files: list[str] = []
@@ -202,7 +209,9 @@ def _walk(
                     if not os.path.exists(entry.path) and kind_of(entry.name) is not None:
                         # `terraform init` fails to read it: say so rather than skip it
                         discovery.problems.append(
-                            (display_path(entry.path), "is a symbolic link that leads nowhere")
+                            PathProblem(
+                                display_path(entry.path), "is a symbolic link that leads nowhere"
+                            )
                         )
                         continue
                     if entry.is_dir():
@@ -215,7 +224,7 @@ def _walk(
                 elif kind_of(entry.name) is not None:
                     # `terraform init` would wait on a FIFO forever: say why it was not read
                     discovery.problems.append(
-                        (
+                        PathProblem(
                             display_path(entry.path),
                             "is not a regular file (a FIFO, socket or device) and was not read",
                         )
@@ -252,11 +261,11 @@ def _add_file(
     ):
         discovery.automation_files.append(path)
     elif (
-        name.endswith(_CDKTF_PROGRAM_SUFFIXES)
+        name.endswith(languages.PROGRAM_SUFFIXES)
         and not name.endswith(".d.ts")
         and not _CDKTF_SKIPPED_DIRS.intersection(path.split("/"))
         and not (
-            name.endswith(_COMPILED_SUFFIXES)
+            name.endswith(languages.COMPILED_SUFFIXES)
             and _COMPILED_SKIPPED_DIRS.intersection(below_root.split(os.sep))
         )
     ):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from backend_guard.rules import RULES
+from backend_guard.rules import RULES, Rule, find
+from backend_guard.rules.base import words
+from backend_guard.scan.resolve import FOLDED_INTO
 
 
-def render() -> str:
+def _index() -> list[str]:
     lines = [
         "# backend-guard rules",
         "",
@@ -19,6 +21,25 @@ def render() -> str:
         lines.append(
             f"| [{rule.id}](#{anchor}) | `{rule.name}` | {rule.severity.value} | {rule.summary} |"
         )
+    return lines
+
+
+def _precedence(rule: Rule) -> list[str]:
+    """What the precedence table says of `rule`: which findings on one backend it yields to."""
+    first = [found.name for found in map(find, FOLDED_INTO.get(rule.id, ())) if found is not None]
+    if not first:
+        return []
+    names = words([f"`{name}`" for name in first]).replace(" and ", " or ")
+    return [
+        "",
+        f"**Shown with others.** Where {names} reports the same backend, that finding is shown "
+        "instead of this one; with that rule turned off, or its finding suppressed, this one is "
+        "shown.",
+    ]
+
+
+def render() -> str:
+    lines = _index()
     for rule in RULES:
         summary, _, body = rule.doc.partition("\n")
         lines += [
@@ -28,6 +49,7 @@ def render() -> str:
             f"*{summary.strip()}* Default severity: **{rule.severity.value}**.",
             "",
             body.strip(),
+            *_precedence(rule),
         ]
     return "\n".join(lines) + "\n"
 

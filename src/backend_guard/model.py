@@ -128,6 +128,12 @@ class BackendConfig:
     def path(self) -> str:
         return self.span.path
 
+    @property
+    def identity(self) -> tuple[str, Span]:
+        """What tells backends of one scan apart: their module (each CDKTF stack is one) and the
+        place they are declared."""
+        return self.module_dir, self.span
+
     def attribute(self, name: str) -> Attribute | None:
         for attribute in self.attributes:
             if attribute.name == name:
@@ -204,6 +210,8 @@ class Finding:
     fix: Fix | None = None
     # The finding's logical place, free of line numbers: module, backend, rule.
     key: str = ""
+    # The backend the finding is about, when it is about a whole backend block.
+    backend: BackendConfig | None = field(default=None, compare=False, repr=False)
 
     @property
     def path(self) -> str:

@@ -7,12 +7,11 @@ a problem with file and line; it never stops the scan.
 from __future__ import annotations
 
 import codecs
-import importlib
 import os
 import stat
 from dataclasses import replace
 
-from backend_guard import discover
+from backend_guard import discover, languages
 from backend_guard.filekinds import FileKind
 from backend_guard.model import FileFacts, ParseProblem, Span
 from backend_guard.sources import hcl, tfjson
@@ -25,14 +24,6 @@ MAX_PROGRAM_BYTES = 1024 * 1024
 # these bounds come from hostile or generated input and would only make the rules slow.
 MAX_BACKENDS_PER_FILE = 20
 MAX_ATTRIBUTES_PER_BACKEND = 200
-# CDKTF program sources by file suffix, TypeScript for the rest (.ts, .tsx, .js, ...); each is
-# imported with its tree-sitter grammar when a program in its language is first read.
-_PROGRAM_SOURCES = {
-    ".py": "cdktf_python",
-    ".go": "cdktf_go",
-    ".java": "cdktf_java",
-    ".cs": "cdktf_csharp",
-}
 
 
 # Byte-order marks of the encodings Terraform and OpenTofu cannot read (UTF-32 first: its
@@ -147,8 +138,8 @@ def read_program(path: str) -> tuple[FileFacts | None, str | None]:
         text = decode(data)
     except UnicodeDecodeError as error:
         return _problem(path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1), None
-    name = _PROGRAM_SOURCES.get(os.path.splitext(path)[1], "cdktf_typescript")
-    source = importlib.import_module(f"backend_guard.sources.{name}")
+    # TypeScript's reader for a suffix no language claims: it reads JavaScript too.
+    source = languages.reader(languages.program_language(path) or languages.PROGRAMS[0])
     return _bounded(source.read(path, text, path)), text
 
 

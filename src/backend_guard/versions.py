@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 Version = tuple[int, int, int]
 
@@ -44,9 +45,17 @@ def _releases(engine: str) -> list[Version]:
     return result
 
 
+class _Clause(NamedTuple):
+    """One clause of a constraint: `~> 1.5` is ("~>", (1, 5, 0), 2 parts given)."""
+
+    operator: str
+    bound: Version
+    given: int
+
+
 @lru_cache(maxsize=256)
-def _clauses(constraint: str) -> tuple[tuple[str, Version, int], ...] | None:
-    result = []
+def _clauses(constraint: str) -> tuple[_Clause, ...] | None:
+    result: list[_Clause] = []
     for clause in constraint.split(","):
         if not clause.strip():
             continue
@@ -56,7 +65,7 @@ def _clauses(constraint: str) -> tuple[tuple[str, Version, int], ...] | None:
         operator = match.group(1) or "="
         given = sum(1 for group in match.group(2, 3, 4) if group is not None)
         version = (int(match.group(2)), int(match.group(3) or 0), int(match.group(4) or 0))
-        result.append((operator, version, given))
+        result.append(_Clause(operator, version, given))
     return tuple(result)
 
 
@@ -91,7 +100,7 @@ def allowed(constraints: Iterable[str], engine: str) -> list[Version] | None:
 
 @lru_cache(maxsize=1024)
 def _allowed(constraints: tuple[str, ...], engine: str) -> tuple[Version, ...] | None:
-    parsed = []
+    parsed: list[_Clause] = []
     for constraint in constraints:
         clauses = _clauses(constraint)
         if clauses is None:

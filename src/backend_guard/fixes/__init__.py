@@ -6,47 +6,31 @@ can show it as a suggestion, from the same object.
 
 from __future__ import annotations
 
-import importlib
-import os
-
+from backend_guard import languages
 from backend_guard.model import BackendConfig, Engine, Fix, Origin, Syntax
-
-# Imported when first needed: the CDKTF ones load tree-sitter grammars.
-_MODULES = {
-    Syntax.HCL: "hcl",
-    Syntax.JSON: "tfjson",
-    Syntax.TYPESCRIPT: "cdktf_typescript",
-    Syntax.PYTHON: "cdktf_python",
-}
 
 
 def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix | None:
     """The local-backend fix for `backend`, whose file holds `text`; None where none applies."""
     if backend.origin is Origin.SYNTHESIZED:
         return None  # generated output: the program that writes it is what must change
-    name = _MODULES.get(backend.syntax)
-    if name is None:
+    module = languages.fixer(languages.of_syntax(backend.syntax))
+    if module is None:
         return None  # Go, Java, C#: no fix is offered
-    module = importlib.import_module(f"backend_guard.fixes.{name}")
+    fix: Fix | None
     if backend.syntax is Syntax.HCL:
-        return module.local_backend_fix(backend, text, engine)
-    return module.local_backend_fix(backend, text)
-
-
-# After every fix of a program file is applied, imports that only the replaced constructs used go.
-_TIDIED = {
-    ".py": "cdktf_python",
-    ".ts": "cdktf_typescript",
-    ".tsx": "cdktf_typescript",
-    ".mts": "cdktf_typescript",
-    ".js": "cdktf_typescript",
-    ".mjs": "cdktf_typescript",
-}
+        fix = module.local_backend_fix(backend, text, engine)
+    else:
+        fix = module.local_backend_fix(backend, text)
+    return fix
 
 
 def tidy(path: str, before: str, after: str) -> str:
-    """`after`, the fixed text of `path`, without the `cdktf` imports the fixes left unused."""
-    name = _TIDIED.get(os.path.splitext(path)[1])
-    if name is None:
+    """`after`, the fixed text of `path`, without the `cdktf` imports the fixes left unused (after
+    every fix of a program file is applied, imports that only the replaced constructs used go)."""
+    language = languages.program_language(path)
+    module = None if language is None else languages.fixer(language)
+    if module is None:
         return after
-    return importlib.import_module(f"backend_guard.fixes.{name}").tidy(before, after, path)
+    tidied: str = module.tidy(before, after, path)
+    return tidied

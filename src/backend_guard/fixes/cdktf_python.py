@@ -73,7 +73,7 @@ def _construct_text(program: Program, construct: Construct) -> str:
     first = arguments.named_children[0] if arguments and arguments.named_children else None
     # One line unless the arguments stood one per line below the call: `S3Backend(self,\n  ...)`
     # has no line of their own to indent from.
-    if first is None or first.start_point[0] == arguments.start_point[0]:
+    if arguments is None or first is None or first.start_point[0] == arguments.start_point[0]:
         return f"{local}({scope}, path={path})"
     text = program.text
     inner = indent_at(text, program.offset(first.start_byte))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
@@ -94,7 +95,7 @@ class _Retry(GithubRetry):
         kw.setdefault("max_wait", self.max_wait)
         kw.pop("secondary_rate_wait", None)
         kw.pop("max_rate_limit_wait", None)
-        return super(GithubRetry, self).new(**kw)  # type: ignore[return-value]
+        return super(GithubRetry, self).new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method == "POST":
@@ -287,7 +288,7 @@ def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) ->
     reviews = api.call(
         "reading earlier reviews", lambda: [r.body or "" for r in pull.get_reviews()]
     )
-    if earlier is None or reviews is None:
+    if repo is None or earlier is None or reviews is None:
         outcome.problems.append(
             "Without the earlier comments, nothing was posted (to avoid duplicates)."
         )
@@ -302,7 +303,7 @@ def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) ->
         if c.key in live and live[c.key].digest != c.digest
     ]
     for old, comment in changed:
-        if api.do("updating a comment", lambda o=old, c=comment: o.comment.edit(c.body)):
+        if api.do("updating a comment", partial(old.comment.edit, comment.body)):
             outcome.updated += 1
     current = {comment.key for comment in planned.comments} | {
         group.key for group, _ in planned.outside
@@ -310,7 +311,7 @@ def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) ->
     gone = [old for old in live.values() if old.key not in current]
     for old in gone:
         body = _fixed_body(old, head_sha)
-        if api.do("marking a comment fixed", lambda o=old, b=body: o.comment.edit(b)):
+        if api.do("marking a comment fixed", partial(old.comment.edit, body)):
             outcome.fixed += 1
     if gone and api.stopped is None:
         _resolve_threads(pull, repo.full_name, api, {old.comment.id for old in gone})
@@ -368,6 +369,10 @@ def _post_review(
             api.stopped = _Failure.UNAVAILABLE
 
 
+def _threads_page(pull: PullRequest, variables: dict[str, object]) -> Any:
+    return pull.requester.graphql_query(_THREADS_QUERY, variables)[1]
+
+
 def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: set[int]) -> None:
     """Resolve the threads of comments marked fixed; a token that may not is only noted."""
     owner, name = full_name.split("/", 1)
@@ -375,10 +380,7 @@ def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: 
     after: str | None = None
     for _ in range(_MAX_THREAD_PAGES):
         variables = {"owner": owner, "name": name, "number": pull.number, "after": after}
-        answer = api.call(
-            "reading review threads",
-            lambda v=variables: pull.requester.graphql_query(_THREADS_QUERY, v)[1],
-        )
+        answer = api.call("reading review threads", partial(_threads_page, pull, variables))
         if answer is None:
             return
         connection = answer["data"]["repository"]["pullRequest"]["reviewThreads"]
@@ -395,7 +397,7 @@ def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: 
             continue
         done = api.do(
             "resolving the thread of a fixed comment",
-            lambda t=thread_id: pull.requester.graphql_query(_RESOLVE, {"thread": t}),
+            partial(pull.requester.graphql_query, _RESOLVE, {"thread": thread_id}),
         )
         if not done:  # the token may not, or GraphQL is failing: the edited bodies say it
             return

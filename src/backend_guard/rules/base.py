@@ -92,6 +92,7 @@ def finding(
         message=message,
         fix=fix,
         key=key,
+        backend=backend_or_span if isinstance(backend_or_span, BackendConfig) else None,
     )
 
 

@@ -26,7 +26,17 @@ resource "aws_s3_bucket" "state" {
 }
 ```
 
-**Passes:** the same resource with `backend "local" {}`, or the bucket created by another root module.
+**Passes:** the bucket created by a bootstrap configuration that keeps its own state locally:
+
+```hcl
+terraform {
+  backend "local" {}
+}
+
+resource "aws_s3_bucket" "state" {
+  bucket = "acme-state"
+}
+```
 
 **Fix.** The block becomes a local backend, the remote one kept as a comment to restore (and migrate
 to with `terraform init -migrate-state`) once the bucket exists.

@@ -9,17 +9,45 @@ type.
 **Why it blocks deployment.** Synth merges the override into `terraform.backend` of the
 synthesized `cdk.tf.json`. Next to another backend type it makes a second backend key, and
 `terraform init` fails ("Duplicate 'backend' configuration block"); synth itself says nothing.
-The seed case: after `S3Backend` was switched to `LocalBackend`, the leftover
-`addOverride('terraform.backend.s3.use_lockfile', true)` still made an `s3` backend.
+A common way in: `S3Backend` is switched to `LocalBackend`, and the leftover
+`addOverride('terraform.backend.s3.use_lockfile', true)` still makes an `s3` backend.
 
 **Fails:**
 
 ```typescript
-new LocalBackend(this, { path: 'terraform.tfstate' });
-this.addOverride('terraform.backend.s3.use_lockfile', true);
+import { Construct } from 'constructs';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new LocalBackend(this, { path: 'terraform.tfstate' });
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+}
+
+const app = new App();
+new AppStack(app, 'app');
+app.synth();
 ```
 
-**Passes:** a backend construct without backend overrides; `addOverride` on resources.
+**Passes:** a backend construct without backend overrides (`addOverride` on resources is fine):
+
+```typescript
+import { Construct } from 'constructs';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new LocalBackend(this, { path: 'terraform.tfstate' });
+  }
+}
+
+const app = new App();
+new AppStack(app, 'app');
+app.synth();
+```
 
 **Fix.** The override statement is removed (and, with a remote backend, the construct becomes a
 `LocalBackend` as for `external-state-storage`).

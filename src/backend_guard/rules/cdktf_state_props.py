@@ -1,8 +1,8 @@
 """CDKTF program bindings that exist only to feed the remote backend.
 
 **What it flags.** A `const` (TypeScript) or an assignment (Python) whose only use is the
-backend construct or its overrides, such as the seed's `stateBucket` and `stateBucketRegion`,
-with the stack props they read (`props?.stateBucket`).
+backend construct or its overrides, such as `stateBucket` and `stateBucketRegion` below, with
+the stack props they read (`props?.stateBucket`).
 
 **Why it matters.** They make the stack look configurable for remote state while the value is a
 default nobody overrides, and when the backend becomes local they are dead code (lint errors for
@@ -11,11 +11,45 @@ unused variables in strict TypeScript builds, which can fail `cdktf synth`).
 **Fails** (note):
 
 ```typescript
-const stateBucket = props?.stateBucket || 'iac-rlhf-tf-states';
-new S3Backend(this, { bucket: stateBucket, key: 'app.tfstate', region: 'us-east-1' });
+import { Construct } from 'constructs';
+import { App, S3Backend, TerraformStack } from 'cdktf';
+
+interface AppStackProps {
+  stateBucket?: string;
+  stateBucketRegion?: string;
+}
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props?: AppStackProps) {
+    super(scope, id);
+    const stateBucket = props?.stateBucket || 'acme-tf-states';
+    const stateBucketRegion = props?.stateBucketRegion || 'us-east-1';
+    new S3Backend(this, { bucket: stateBucket, key: 'app.tfstate', region: stateBucketRegion });
+  }
+}
+
+const app = new App();
+new AppStack(app, 'app');
+app.synth();
 ```
 
-**Passes:** bindings that other code uses too, and stacks with a `LocalBackend`.
+**Passes:** bindings that other code uses too, and stacks with a `LocalBackend`:
+
+```typescript
+import { Construct } from 'constructs';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new LocalBackend(this, { path: 'terraform.tfstate' });
+  }
+}
+
+const app = new App();
+new AppStack(app, 'app');
+app.synth();
+```
 
 **Fix.** Part of the local-backend fix: the bindings are removed with the construct. Props in an
 interface are left alone (other code may pass them), but the message names them.

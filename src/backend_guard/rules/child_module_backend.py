@@ -10,7 +10,12 @@ and it does not: the caller's backend (or local state) is used instead.
 **Fails** (warning):
 
 ```hcl
-# modules/network/backend.tf, called by ./main.tf with source = "./modules/network"
+# main.tf
+module "network" {
+  source = "./modules/network"
+}
+
+# modules/network/backend.tf
 terraform {
   backend "s3" {
     bucket = "acme-state"
@@ -20,7 +25,23 @@ terraform {
 }
 ```
 
-**Passes:** the backend in the root module that calls `modules/network`.
+**Passes:** the backend in the root module that calls `modules/network`:
+
+```hcl
+# main.tf
+terraform {
+  backend "local" {}
+}
+
+module "network" {
+  source = "./modules/network"
+}
+
+# modules/network/main.tf
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+```
 
 **Fix.** None applied automatically: move the block to the root module, or delete it.
 """

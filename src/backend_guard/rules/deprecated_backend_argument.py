@@ -23,7 +23,18 @@ terraform {
 }
 ```
 
-**Passes:** the same with `use_path_style = true`.
+**Passes:** the same with `use_path_style = true`:
+
+```hcl
+terraform {
+  backend "s3" {
+    bucket         = "acme-state"
+    key            = "app.tfstate"
+    region         = "eu-west-1"
+    use_path_style = true
+  }
+}
+```
 
 **Fix.** None applied automatically; the message names the replacement.
 """

@@ -26,7 +26,14 @@ terraform {
 }
 ```
 
-**Passes:** exactly one backend (or cloud) block per root module.
+**Passes:** exactly one backend (or cloud) block per root module:
+
+```hcl
+# main.tf
+terraform {
+  backend "local" {}
+}
+```
 
 **Fix.** None offered: which one is meant is the author's choice. Delete all but one.
 """

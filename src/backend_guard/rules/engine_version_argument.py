@@ -23,8 +23,20 @@ terraform {
 }
 ```
 
-**Passes:** `required_version = ">= 1.10.0"` with `use_lockfile`; `assume_role = { role_arn = "..." }`
-instead of the top-level `role_arn`.
+**Passes:** `required_version = ">= 1.10.0"` with `use_lockfile` (and `assume_role = { role_arn =
+"..." }` instead of the top-level `role_arn`):
+
+```hcl
+terraform {
+  required_version = ">= 1.10.0"
+  backend "s3" {
+    bucket       = "acme-state"
+    key          = "app.tfstate"
+    region       = "eu-west-1"
+    use_lockfile = true
+  }
+}
+```
 
 **Fix.** The block becomes a local backend, the original kept as a commented example; to keep the
 remote backend, raise `required_version` or move to the replacement argument.

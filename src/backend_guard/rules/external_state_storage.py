@@ -5,9 +5,8 @@ credentials and nothing else), a backend that keeps state in storage that must a
 S3, GCS, COS, OSS or OCI bucket, an Azure storage account and container, a DynamoDB lock table, a
 PostgreSQL database, a Consul cluster, a Kubernetes cluster or an HTTP state service, when no
 resource in the repository creates it (a bootstrap configuration with `aws_s3_bucket`,
-`google_storage_bucket`, `azurerm_storage_container`, ...). It is the situation of both seed
-post-mortems: the configuration looks complete but deploys only where someone made the bucket by
-hand.
+`google_storage_bucket`, `azurerm_storage_container`, ...). The configuration looks complete, but
+it deploys only where someone made the bucket by hand.
 
 **Why it blocks deployment.** No backend creates its own bucket or container. In a fresh account
 `terraform init` fails (S3: "Failed to get existing workspaces: S3 bucket "…" does not exist.");
@@ -19,7 +18,7 @@ state lock"), so a green init proves nothing.
 ```hcl
 terraform {
   backend "s3" {
-    bucket         = "iac-rlhf-tf-states"
+    bucket         = "acme-tf-states"
     key            = "prod/network.tfstate"
     region         = "us-east-1"
     dynamodb_table = "tf-locks"
@@ -28,9 +27,24 @@ terraform {
 ```
 
 **Passes:** a local backend; or, with policy `remote-allowed`, any complete remote backend; or a
-repository whose bootstrap configuration creates the bucket (`resource "aws_s3_bucket" { bucket =
-"iac-rlhf-tf-states" }` in another root module, or in CDKTF `new S3Bucket(this, 'state', { bucket:
-'iac-rlhf-tf-states' })` in another stack, TypeScript or Python).
+repository whose bootstrap configuration creates the bucket in another root module (in CDKTF,
+`new S3Bucket(this, 'state', { bucket: 'acme-tf-states' })` in another stack):
+
+```hcl
+# bootstrap/main.tf
+resource "aws_s3_bucket" "state" {
+  bucket = "acme-tf-states"
+}
+
+# network/backend.tf
+terraform {
+  backend "s3" {
+    bucket = "acme-tf-states"
+    key    = "prod/network.tfstate"
+    region = "us-east-1"
+  }
+}
+```
 
 **Fix.** The block becomes a local backend; the remote one is kept as a commented example with a
 note on enabling it with `terraform init -backend-config=...` once the storage exists.
@@ -43,8 +57,6 @@ from collections.abc import Iterator
 from backend_guard import backends
 from backend_guard.model import BackendKind, Finding, Module, Severity
 from backend_guard.rules import base
-from backend_guard.rules.backend_expression import refused_expressions
-from backend_guard.rules.partial_backend_config import missing_settings
 from backend_guard.rules.storage_names import named_storage
 from backend_guard.storage import shown_as
 
@@ -60,16 +72,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         backend_type = backends.lookup(module.engine.value, backend.type)
         if backend_type is None or not backend_type.remote_storage or backend.type == "remote":
             continue
-        if missing_settings(backend, module, context):
-            continue  # partial-backend-config says it first
-        if refused_expressions(backend, module, context):
-            continue  # backend-expression says it first
         storage = named_storage(backend, context)
-        if any(
-            item.creators and any(c.module_dir == backend.module_dir for c in item.creators)
-            for item in storage
-        ):
-            continue  # bootstrap-cycle says it
         absent = [item for item in storage if not item.creators and not item.maybe_created]
         if storage and not absent:
             continue

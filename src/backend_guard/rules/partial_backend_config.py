@@ -23,11 +23,26 @@ terraform {
 **Passes** (the values are supplied at init time by a file the workflow names):
 
 ```hcl
+# main.tf
 terraform {
   backend "s3" {}
 }
-# ci.s3.tfbackend: bucket = "acme-state"  key = "app.tfstate"  region = "eu-west-1"
-# workflow:        terraform init -backend-config=ci.s3.tfbackend
+
+# ci.s3.tfbackend
+bucket = "acme-state"
+key    = "app.tfstate"
+region = "eu-west-1"
+```
+
+```yaml
+# .github/workflows/deploy.yml
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: terraform init -input=false -backend-config=ci.s3.tfbackend
 ```
 
 **Fix.** The block becomes `backend "local" { path = "terraform.tfstate" }`; the original is kept

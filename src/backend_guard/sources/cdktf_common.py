@@ -237,7 +237,7 @@ def walk(node: Node) -> Iterator[Node]:
     """Every node below `node`, in source order, without recursion (input may nest deeply)."""
     cursor = node.walk()
     while True:
-        yield cursor.node
+        yield cursor.node  # type: ignore[misc]  # None only for a cursor outside its tree
         if cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
@@ -381,6 +381,8 @@ class ReadableProgram(Program, Protocol):
 
     def constructs(self) -> list[Construct]: ...
     def first_error(self) -> Node | None: ...
+    @property
+    def classes(self) -> dict[str, str]: ...
     def storage(self) -> list[tuple[str, str, Node, Node]]: ...
 
 

@@ -476,6 +476,7 @@ class Program(ParsedSource):
             if scope.type == "function_definition":
                 parameters = scope.child_by_field_name("parameters")
                 for parameter in parameters.named_children if parameters else []:
+                    key: Node | None
                     if parameter.type == "identifier":
                         key = parameter
                     elif parameter.type == "typed_parameter":  # `env: str` has no name field

@@ -173,7 +173,10 @@ def backend_of(
         type=backend_type,
         attributes=tuple(_attributes(inner, text, path)),
         span=span,
-        header_span=Span(path, span.start_line, span.start_column, brace.line, brace.end_column),
+        # lark types a token's position optional; its parser always sets it
+        header_span=Span(
+            path, span.start_line, span.start_column, brace.line or 0, brace.end_column or 0
+        ),
         module_dir=module_dir,
         syntax=Syntax.HCL,
         origin=origin,

@@ -1,0 +1,37 @@
+"""Check: each enabled rule alone on each module.
+
+A rule sees one module and the repository's context and yields its findings; it never asks
+another rule. Which of several findings on one backend is shown is `resolve`'s business.
+"""
+
+from __future__ import annotations
+
+from backend_guard.config import Settings
+from backend_guard.fixes.local_fixes import LocalFixes
+from backend_guard.model import Finding
+from backend_guard.rules import RULES
+from backend_guard.rules.base import RuleContext
+from backend_guard.scan.collect import Collected
+
+
+def check(collected: Collected, settings: Settings) -> list[Finding]:
+    fixes = LocalFixes(
+        collected.texts,
+        {directory: module.engine for directory, module in collected.modules.items()},
+        {problem.span.path for found in collected.problems.values() for problem in found},
+        collected.repo,
+    )
+    context = RuleContext(
+        repo=collected.repo,
+        policy=settings.policy,
+        modules=collected.modules,
+        problems=collected.problems,
+        local_fix=fixes,
+    )
+    enabled = [rule for rule in RULES if rule.id not in settings.disabled]
+    return [
+        finding
+        for module in sorted(collected.modules.values(), key=lambda module: module.dir)
+        for rule in enabled
+        for finding in rule.check(module, context)
+    ]

@@ -13,18 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from backend_guard.choices import Engine, Severity
-
-
-class Syntax(StrEnum):
-    """The language a fact was read from; rules use it only to word messages and pick a fix."""
-
-    HCL = "hcl"
-    JSON = "json"
-    TYPESCRIPT = "typescript"
-    PYTHON = "python"
-    GO = "go"
-    JAVA = "java"
-    CSHARP = "csharp"
+from backend_guard.languages import Syntax
 
 
 class BackendKind(StrEnum):

@@ -9,7 +9,7 @@ from tree_sitter import Node
 
 from backend_guard.fixes.text_positions import line_starts
 from backend_guard.model import Edit
-from backend_guard.sources.cdktf_common import ParsedSource
+from backend_guard.sources.cdktf.tree import ParsedSource
 
 P = TypeVar("P", bound=ParsedSource)
 

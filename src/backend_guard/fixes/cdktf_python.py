@@ -15,7 +15,9 @@ from tree_sitter import Node
 from backend_guard.apply import apply_edits
 from backend_guard.fixes.cdktf_edits import Edits, indent_at, unused_import_edits, used_only_by
 from backend_guard.model import BackendConfig, Fix
-from backend_guard.sources.cdktf_common import Construct, environment_binding, walk
+from backend_guard.sources.cdktf.cdktf_api import environment_binding
+from backend_guard.sources.cdktf.construct import Construct
+from backend_guard.sources.cdktf.tree import walk
 from backend_guard.sources.cdktf_python import Program
 
 LOCAL = "LocalBackend"

@@ -41,21 +41,19 @@ class Program(CdktfProgram):
 
     GRAMMAR = tree_sitter_go.language
     SYNTAX = Syntax.GO
-    CONSTRUCTORS = frozenset({"call_expression"})
-    CALLEE = "function"
-    CALLS = frozenset({"call_expression"})
+    # `cdktf.NewS3Backend(stack, &cdktf.S3BackendConfig{...})`, `stack.AddOverride(...)`: a
+    # constructor is a function, and a stack is the function that builds it.
+    CONSTRUCTORS = CALLS = frozenset({"call_expression"})
     MEMBER = ("selector_expression", "operand", "field")
-    OVERRIDE = "AddOverride"
+    CALLEE, OVERRIDE, STACK_MAKER = "function", "AddOverride", "call_expression"
+    STACK_SCOPES = frozenset({"function_declaration", "method_declaration"})
     STRINGS = frozenset({"interpreted_string_literal", "raw_string_literal"})
     NUMBERS = frozenset({"int_literal", "float_literal"})
     BOOLEANS = frozenset({"true", "false"})
     LITERALS = STRINGS | NUMBERS | BOOLEANS
     REFERENCES = frozenset({"selector_expression"})
     UNWRAPPED = {"unary_expression": 0, "parenthesized_expression": 0}  # `&config`, `(config)`
-    STACK_MAKER = "call_expression"
-    STACK_SCOPES = frozenset({"function_declaration", "method_declaration"})
-    BLOCKS = frozenset({"statement_list"})
-    MEMBERS = frozenset({"source_file"})
+    BLOCKS, MEMBERS = frozenset({"statement_list"}), frozenset({"source_file"})
 
     def _read_imports(self) -> None:
         self.dot_import = False  # `import . ".../cdktf"`: `NewS3Backend(...)` unqualified

@@ -31,29 +31,25 @@ _DEFAULT_PARAMETERS = frozenset({"default_parameter", "typed_default_parameter"}
 class Program(CdktfProgram):
     """One parsed Python file and what it imports from `cdktf`."""
 
-    GRAMMAR = tree_sitter_python.language
-    SYNTAX = Syntax.PYTHON
-    CONSTRUCTORS = frozenset({"call"})
-    CALLEE = "function"
-    CALLS = frozenset({"call"})
+    GRAMMAR, SYNTAX = tree_sitter_python.language, Syntax.PYTHON
+    # A class is called like a function: `S3Backend(self, bucket=...)`, `self.add_override(...)`.
+    CONSTRUCTORS = CALLS = frozenset({"call"})
+    CALLEE, OVERRIDE = "function", "add_override"
     MEMBER = ("attribute", "object", "attribute")
-    OVERRIDE = "add_override"
-    TEMPLATES = frozenset({"string"})  # f-strings too
-    TEMPLATE_TEXT = frozenset({"string_content"})
-    INTERPOLATIONS = frozenset({"interpolation"})
-    NUMBERS = frozenset({"integer"})
-    BOOLEANS = frozenset({"true", "false"})
+    STACK_MAKER, STACK_SCOPES = "call", frozenset({"class_definition"})
+    # "text" and f"text {value}" alike; 3 (a float is a literal, but not read), True, None
+    TEMPLATES = frozenset({"string"})
+    TEMPLATE_TEXT, INTERPOLATIONS = frozenset({"string_content"}), frozenset({"interpolation"})
+    NUMBERS, BOOLEANS = frozenset({"integer"}), frozenset({"true", "false"})
     LITERALS = frozenset({"integer", "float", "true", "false", "none"})
+    # `x or "default"`; `bucket=` in `f(bucket=x)` and `.bucket` in `self.bucket` name nothing
     REFERENCES = frozenset({"attribute", "subscript"})
-    UNWRAPPED = {"parenthesized_expression": 0}
     DEFAULTS = frozenset({("boolean_operator", "or")})
-    STACK_MAKER = "call"
-    STACK_SCOPES = frozenset({"class_definition"})
-    BLOCKS = frozenset({"block", "module"})
-    MEMBERS = frozenset({"function_definition"})  # its parameters
     NOT_REFERENCES = frozenset({("keyword_argument", "name"), ("attribute", "attribute")})
-    READS_STORAGE = True
-    READS_BINDINGS = True
+    UNWRAPPED = {"parenthesized_expression": 0}
+    # Statements run in order; a function's parameters bind its defaults.
+    BLOCKS, MEMBERS = frozenset({"block", "module"}), frozenset({"function_definition"})
+    READS_STORAGE = READS_BINDINGS = True
 
     def _read_imports(self) -> None:
         for statement in self.root.children:

@@ -29,21 +29,26 @@ _SHORTHAND = "shorthand_property_identifier"
 class Program(CdktfProgram):
     """One parsed TypeScript file and what it imports from `cdktf`."""
 
-    GRAMMAR = tree_sitter_typescript.language_typescript
+    GRAMMAR = tree_sitter_typescript.language_typescript  # `.tsx` and `.jsx`: `_grammar`
     SYNTAX = Syntax.TYPESCRIPT
-    CONSTRUCTORS = frozenset({"new_expression"})
-    CALLEE = "constructor"
-    CALLS = frozenset({"call_expression"})
-    MEMBER = ("member_expression", "object", "property")
+    # `new S3Backend(this, { ... })`, `new cdktf.S3Backend(...)`, `this.addOverride(...)`
+    CONSTRUCTORS, CALLEE = frozenset({"new_expression"}), "constructor"
+    CALLS, MEMBER = frozenset({"call_expression"}), ("member_expression", "object", "property")
+    STACK_MAKER = "new_expression"
+    STACK_SCOPES = frozenset({"class_declaration", "class"})
+    # 'text', `text ${value}`, 3, true, null
     STRINGS = frozenset({"string"})
     TEMPLATES = frozenset({"template_string"})
-    TEMPLATE_TEXT = frozenset({"string_fragment"})
-    INTERPOLATIONS = frozenset({"template_substitution"})
-    NUMBERS = frozenset({"number"})
-    BOOLEANS = frozenset({"true", "false"})
+    TEMPLATE_TEXT, INTERPOLATIONS = (
+        frozenset({"string_fragment"}),
+        frozenset({"template_substitution"}),
+    )
+    NUMBERS, BOOLEANS = frozenset({"number"}), frozenset({"true", "false"})
     LITERALS = frozenset({"string", "number", "true", "false", "null"})
-    NAMES = frozenset({"identifier", _SHORTHAND})  # `{ bucket }` reads `bucket`
+    # `{ bucket }` reads `bucket`; `props?.bucket ?? 'default'`
+    NAMES = frozenset({"identifier", _SHORTHAND})
     REFERENCES = frozenset({"member_expression"})
+    DEFAULTS = frozenset({("binary_expression", "||"), ("binary_expression", "??")})
     UNWRAPPED = {
         "parenthesized_expression": 0,
         "as_expression": 0,  # `{...} as S3BackendConfig`
@@ -51,14 +56,10 @@ class Program(CdktfProgram):
         "non_null_expression": 0,  # `config!`
         "type_assertion": -1,  # `<S3BackendConfig>{...}`
     }
-    DEFAULTS = frozenset({("binary_expression", "||"), ("binary_expression", "??")})
-    STACK_MAKER = "new_expression"
-    STACK_SCOPES = frozenset({"class_declaration", "class"})
-    BLOCKS: frozenset[str] = frozenset()  # `const`s are in scope all through their block
-    MEMBERS = None
-    SHADOWING = True  # a parameter without a default hides a `const` of its name outside
-    READS_STORAGE = True
-    READS_BINDINGS = True
+    # `const`s are in scope all through their block, and a parameter without a default hides a
+    # `const` of its name outside.
+    BLOCKS, MEMBERS, SHADOWING = frozenset(), None, True
+    READS_STORAGE = READS_BINDINGS = True
 
     @classmethod
     def _grammar(cls, path: str) -> Callable[[], object]:

@@ -11,6 +11,7 @@ creates and the bindings that only fed a backend; `facts` turns that into `FileF
 - `tree`: a parsed file, its positions and its branches.
 - `resolved`: what reading tells about a value, and how literals read in each language.
 - `construct`: a backend construct and its overrides, as found.
-- `program`: the reader itself.
+- `program`: the reader itself; `class_based`: what Java and C# add to it.
+- `backend`: one construct as the `BackendConfig` it synthesizes.
 - `facts`: a program's constructs as `BackendConfig` facts, within the bounds every source keeps.
 """

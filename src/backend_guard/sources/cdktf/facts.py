@@ -3,19 +3,12 @@ source keeps."""
 
 from __future__ import annotations
 
-from backend_guard.model import (
-    Attribute,
-    BackendConfig,
-    BackendKind,
-    FileFacts,
-    Origin,
-    ParseProblem,
-    StorageResource,
-)
-from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES, argument_name
+from tree_sitter import Node
+
+from backend_guard.model import FileFacts, ParseProblem, StorageResource
+from backend_guard.sources.cdktf.backend import backend_of
 from backend_guard.sources.cdktf.construct import Construct
 from backend_guard.sources.cdktf.program import Program
-from backend_guard.sources.cdktf.tree import branches
 
 # Reading a construct walks the program, and each fix parses it again: a file with more
 # constructs or overrides than any real stack has is read up to these bounds, and says so.
@@ -41,67 +34,24 @@ def bounded(
     problem where reading stopped."""
     problems: list[ParseProblem] = []
     if len(constructs) > MAX_CONSTRUCTS:
-        span = program.span(constructs[MAX_CONSTRUCTS].node)
-        problems.append(
-            ParseProblem(
-                span.start(),
-                f"has more than {MAX_CONSTRUCTS} backend constructs; "
-                "those from here on were not read",
-                limit=True,
-            )
-        )
+        node = constructs[MAX_CONSTRUCTS].node
+        problems.append(_past(program, node, f"{MAX_CONSTRUCTS} backend constructs"))
         constructs = constructs[:MAX_CONSTRUCTS]
     for construct in constructs:
         if len(construct.overrides) > MAX_OVERRIDES:
-            span = program.span(construct.overrides[MAX_OVERRIDES][0])
-            problems.append(
-                ParseProblem(
-                    span.start(),
-                    f"has more than {MAX_OVERRIDES} backend overrides in stack {construct.stack}; "
-                    "those from here on were not read",
-                    limit=True,
-                )
-            )
+            node = construct.overrides[MAX_OVERRIDES][0]
+            what = f"{MAX_OVERRIDES} backend overrides in stack {construct.stack}"
+            problems.append(_past(program, node, what))
             del construct.overrides[MAX_OVERRIDES:]
     return constructs, problems
 
 
-def backend_of(program: Program, construct: Construct, module_dir: str) -> BackendConfig:
-    """One stack's backend: the construct's properties and the overrides of the same type."""
-    overrides = [
-        Attribute(argument_name(argument), program.value(value), program.span(call))
-        for call, _, argument, value in construct.overrides
-    ]
-    if construct.class_name:
-        kind, backend_type = BACKEND_CLASSES[construct.class_name]
-        origin = Origin.PROGRAM
-        function = construct.node.child_by_field_name(program.CALLEE)
-        header = program.span(function if function is not None else construct.node)
-    else:
-        kind, backend_type = BackendKind.BACKEND, construct.overrides[0][1]
-        origin = Origin.ESCAPE_HATCH
-        header = program.span(construct.node)
-    same_type = [
-        a for a, (_, t, *_) in zip(overrides, construct.overrides, strict=True) if t == backend_type
-    ]
-    dedicated = [
-        Attribute(name, program.value(value), program.span(declaration))
-        for name, declaration, value in program.dedicated_bindings(construct)
-    ]
-    return BackendConfig(
-        kind=kind,
-        type=backend_type,
-        attributes=(*program.attributes(construct), *same_type),
-        span=program.span(construct.node),
-        header_span=header,
-        module_dir=f"{module_dir}#{construct.stack}",
-        syntax=program.SYNTAX,
-        origin=origin,
-        stack=construct.stack,
-        overrides=tuple(overrides),
-        dedicated_bindings=tuple(dedicated),
-        branches=branches(construct.node),
-        arguments_unknown=construct.opaque,
+def _past(program: Program, node: Node, what: str) -> ParseProblem:
+    """Reading stopped at `node`, past the bound `what` names."""
+    return ParseProblem(
+        program.span(node).start(),
+        f"has more than {what}; those from here on were not read",
+        limit=True,
     )
 
 

@@ -41,8 +41,8 @@ def branches(node: Node) -> tuple[tuple[int, int], ...]:
 def walk(node: Node) -> Iterator[Node]:
     """Every node below `node`, in source order, without recursion (input may nest deeply)."""
     cursor = node.walk()
-    while True:
-        yield cursor.node
+    while (current := cursor.node) is not None:
+        yield current
         if cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():

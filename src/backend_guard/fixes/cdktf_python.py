@@ -16,7 +16,7 @@ from backend_guard.fixes.cdktf_local_backend import ProgramFix, multiline_layout
 from backend_guard.sources.cdktf.construct import Construct
 from backend_guard.sources.cdktf.program import Program
 from backend_guard.sources.cdktf.tree import walk
-from backend_guard.sources.cdktf_python import Program as PythonProgram
+from backend_guard.sources.cdktf_python import PythonProgram
 
 
 class PythonFix(ProgramFix):

@@ -18,7 +18,7 @@ from backend_guard.sources.cdktf.cdktf_api import LOCAL
 from backend_guard.sources.cdktf.construct import Construct
 from backend_guard.sources.cdktf.program import Program
 from backend_guard.sources.cdktf.tree import walk
-from backend_guard.sources.cdktf_typescript import Program as TypeScriptProgram
+from backend_guard.sources.cdktf_typescript import TypeScriptProgram
 
 
 class TypeScriptFix(ProgramFix):

@@ -27,7 +27,7 @@ from backend_guard.sources.cdktf.tree import walk
 NAMESPACE = "HashiCorp.Cdktf"
 
 
-class Program(ClassBasedProgram):
+class CSharpProgram(ClassBasedProgram):
     """One parsed C# file and the names it uses `HashiCorp.Cdktf` and its classes under."""
 
     GRAMMAR = tree_sitter_c_sharp.language
@@ -201,4 +201,4 @@ def _raw(content: str) -> str:
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one C# file (none when it is not CDKTF code)."""
-    return read_program(Program, path, text, module_dir)
+    return read_program(CSharpProgram, path, text, module_dir)

@@ -23,8 +23,7 @@ from backend_guard.model import FileFacts, Span, Syntax
 from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES, WORKSPACE_CLASSES
 from backend_guard.sources.cdktf.construct import Construct
 from backend_guard.sources.cdktf.facts import read_program
-from backend_guard.sources.cdktf.program import TOP_LEVEL
-from backend_guard.sources.cdktf.program import Program as CdktfProgram
+from backend_guard.sources.cdktf.program import TOP_LEVEL, Program
 from backend_guard.sources.cdktf.resolved import Resolved, unescape, workspace
 from backend_guard.sources.cdktf.tree import walk
 
@@ -36,7 +35,7 @@ _JSII_LISTS = frozenset({"Strings", "Bools", "Numbers"})
 _DECLARATIONS = frozenset({"short_var_declaration", "var_declaration", "const_declaration"})
 
 
-class Program(CdktfProgram):
+class GoProgram(Program):
     """One parsed Go file and the names it imports `cdktf` and `jsii` under."""
 
     GRAMMAR = tree_sitter_go.language
@@ -213,4 +212,4 @@ def _names(declaration: Node) -> list[Node]:
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one Go file (none when it is not CDKTF code)."""
-    return read_program(Program, path, text, module_dir)
+    return read_program(GoProgram, path, text, module_dir)

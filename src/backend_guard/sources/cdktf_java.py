@@ -27,7 +27,7 @@ from backend_guard.sources.cdktf.resolved import unescape
 PACKAGE = "com.hashicorp.cdktf"
 
 
-class Program(ClassBasedProgram):
+class JavaProgram(ClassBasedProgram):
     """One parsed Java file and the `com.hashicorp.cdktf` classes it imports."""
 
     GRAMMAR = tree_sitter_java.language
@@ -151,4 +151,4 @@ class Program(ClassBasedProgram):
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one Java file (none when it is not CDKTF code)."""
-    return read_program(Program, path, text, module_dir)
+    return read_program(JavaProgram, path, text, module_dir)

@@ -21,14 +21,14 @@ from backend_guard.model import FileFacts, Span, Syntax
 from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES
 from backend_guard.sources.cdktf.construct import Construct
 from backend_guard.sources.cdktf.facts import read_program
-from backend_guard.sources.cdktf.program import Program as CdktfProgram
+from backend_guard.sources.cdktf.program import Program
 from backend_guard.sources.cdktf.resolved import Resolved
 
 _DEFAULT_GETTERS = frozenset({"get", "getenv"})
 _DEFAULT_PARAMETERS = frozenset({"default_parameter", "typed_default_parameter"})
 
 
-class Program(CdktfProgram):
+class PythonProgram(Program):
     """One parsed Python file and what it imports from `cdktf`."""
 
     GRAMMAR, SYNTAX = tree_sitter_python.language, Syntax.PYTHON
@@ -195,4 +195,4 @@ def _aliased(name: Node) -> tuple[Node | None, Node | None]:
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one Python file (none when it is not CDKTF code)."""
-    return read_program(Program, path, text, module_dir)
+    return read_program(PythonProgram, path, text, module_dir)

@@ -20,13 +20,13 @@ from tree_sitter import Node
 from backend_guard.model import FileFacts, Syntax
 from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES
 from backend_guard.sources.cdktf.facts import read_program
-from backend_guard.sources.cdktf.program import Program as CdktfProgram
+from backend_guard.sources.cdktf.program import Program
 from backend_guard.sources.cdktf.tree import walk
 
 _SHORTHAND = "shorthand_property_identifier"
 
 
-class Program(CdktfProgram):
+class TypeScriptProgram(Program):
     """One parsed TypeScript file and what it imports from `cdktf`."""
 
     GRAMMAR = tree_sitter_typescript.language_typescript  # `.tsx` and `.jsx`: `_grammar`
@@ -157,4 +157,4 @@ def _unquote(text: str) -> str:
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one TypeScript file (none when it is not CDKTF code)."""
-    return read_program(Program, path, text, module_dir)
+    return read_program(TypeScriptProgram, path, text, module_dir)

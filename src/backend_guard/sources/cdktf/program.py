@@ -130,7 +130,9 @@ class Program(ParsedSource):
 
     def _properties(self, construct: Construct) -> Iterator[tuple[str, Node, Span]]:
         """(property, value, span) of the construct's config."""
-        for key, value, entry in self._entries(construct.props) if construct.props else ():
+        for key, value, entry in (
+            self._entries(construct.props) if construct.props is not None else ()
+        ):
             yield key, value, self.span(entry)
 
     def _storage_config(self, node: Node, values: list[Node]) -> Iterator[tuple[str, Node]]:

@@ -10,7 +10,7 @@ reading tells about a value, the storage a stack creates and the bindings that o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from functools import cache, cached_property
 from typing import ClassVar
 
 from tree_sitter import Language, Node, Parser
@@ -252,7 +252,23 @@ class Program(ParsedSource):
         return found
 
     def _nodes(self, kinds: frozenset[str]) -> Iterator[Node]:
-        return (n for n in walk(self.root) if n.type in kinds)
+        """The calls, constructions and names of the given kinds, in source order."""
+        return (n for n in self._indexed if n.type in kinds)
+
+    @cached_property
+    def _indexed(self) -> list[Node]:
+        """The calls, constructions and names of the program, found in one walk of its tree."""
+        wanted = self.CONSTRUCTORS | self.CALLS | self.NAMES
+        return [n for n in walk(self.root) if n.type in wanted]
+
+    @cached_property
+    def _references(self) -> dict[str, list[Node]]:
+        """The names the program uses (not those it declares a field or keyword by), by name."""
+        found: dict[str, list[Node]] = {}
+        for node in self._nodes(self.NAMES):
+            if self._is_reference(node):
+                found.setdefault(self.node_text(node), []).append(node)
+        return found
 
     def _construct(self, node: Node) -> Construct | None:
         """The backend construct `node` makes, if it makes one."""
@@ -428,11 +444,7 @@ class Program(ParsedSource):
             declared = self._sole_declaration(statement) if statement is not None else None
             if statement is None or declared is None or declared[1] is None:
                 continue
-            uses = [
-                n
-                for n in walk(self.root)
-                if self._is_reference(n) and self.node_text(n) == name and n != declared[0]
-            ]
+            uses = [n for n in self._references.get(name, []) if n != declared[0]]
             if uses and all(_dedicated_use(n, inside, kept) for n in uses):
                 result.append((name, statement, declared[1]))
         return result

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from backend_guard import bounded
 from backend_guard.model import Engine, Severity
+from backend_guard.report.escaping import shown
 from backend_guard.rules import find
 from backend_guard.rules.base import Policy
 
@@ -54,21 +56,30 @@ def load(path: Path, *, required: bool) -> Settings:
     """Read a settings file; a missing default file means defaults."""
     if not path.is_file():
         if required:
-            raise ConfigError(f"{path}: no such settings file")
+            raise ConfigError(f"{shown(str(path))}: no such settings file")
         return Settings()
+    try:
+        text = bounded.read(path, bounded.Kind.SETTINGS).decode("utf-8")
+    except bounded.TooLargeError as error:
+        raise ConfigError(f"{shown(str(path))}:1: {error.strerror}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{shown(str(path))}: cannot be read ({error})") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, where: str) -> Settings:
+    """Settings from the text of a settings file; `where` names it in messages."""
     import yaml  # loaded only when there is a settings file: most runs have none
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{line}: not valid YAML") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error})") from None
+        raise ConfigError(f"{shown(where)}{line}: not valid YAML") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: must be a mapping of settings")
-    where = str(path)
+        raise ConfigError(f"{shown(where)}: must be a mapping of settings")
+    where = shown(where)
     known = {"policy", "engine", "fail-on", "exclude", "rules"}
     unknown = sorted(set(data) - known)
     if unknown:

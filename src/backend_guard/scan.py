@@ -158,10 +158,10 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
     rule_context = RuleContext(
         repo=repo, policy=settings.policy, modules=modules, problems=problems, local_fix=fix_for
     )
-    for span, message in repo.problems:
-        directory = os.path.dirname(span.path) or "."
+    for problem in repo.problems:
+        directory = os.path.dirname(problem.span.path) or "."
         modules.setdefault(directory, Module(dir=directory))
-        problems.setdefault(directory, []).append(ParseProblem(span, message))
+        problems.setdefault(directory, []).append(problem)
     findings: list[Finding] = []
     for module in sorted(modules.values(), key=lambda m: m.dir):
         for rule in RULES:

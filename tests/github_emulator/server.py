@@ -30,7 +30,8 @@ WRITE_TOKEN = "ghs_emulatorWriteToken0000000000000001"
 READ_TOKEN = "ghs_emulatorReadOnlyToken000000000000002"
 HUMAN_TOKEN = "ghp_emulatorHumanToken00000000000000003"
 RATE_LIMIT = 1000
-MAX_FILES = 3000
+MAX_FILES = 3000  # GitHub lists at most this many files of a pull request
+MAX_BODY = 65536  # characters of a comment or review body
 DOCS = "https://docs.github.com/rest"
 NOT_ON_DIFF = (
     "Pull request review thread line must be part of the diff and Pull request review thread "
@@ -234,6 +235,7 @@ class Emulator:
                         "status": "422",
                     },
                 )
+        _check_body_lengths(body)
         handler: Callable[..., Answer] = getattr(
             self, "_" + operation.operation_id.replace("/", "_").replace("-", "_")
         )
@@ -506,6 +508,17 @@ class Emulator:
         self.state.check_annotations[run["id"]].extend(output.get("annotations", []))
         run["output"]["annotations_count"] = len(self.state.check_annotations[run["id"]])
         return Answer(200, run)
+
+
+def _check_body_lengths(body: object) -> None:
+    """GitHub refuses a comment or review body over 65,536 characters, in a review's comments too."""
+    if not isinstance(body, dict):
+        return
+    bodies = [body.get("body")] + [
+        item.get("body") for item in body.get("comments") or [] if isinstance(item, dict)
+    ]
+    if any(isinstance(text, str) and len(text) > MAX_BODY for text in bodies):
+        raise _simple_422("Body is too long (maximum is 65536 characters)")
 
 
 def _check_annotations(body: dict[str, Any]) -> None:

@@ -13,7 +13,9 @@ after `@`, after `#` or `GH-` before a reference, and inside `://` and `www.` ke
 from __future__ import annotations
 
 import html
+import itertools
 import re
+from typing import Any
 
 ZERO_WIDTH_SPACE = "\u200b"
 # ASCII punctuation that can start Markdown syntax; `<`, `>` and `&` become entities instead.
@@ -23,6 +25,23 @@ _CODE_SPAN = re.compile(r"`([^`\r\n]+)`")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _REFERENCE = re.compile(r"(#|\bGH-)(?=\w)", re.IGNORECASE)
 _AUTOLINK = re.compile(r"(:)(?=/)|(\bwww)(?=\.)", re.IGNORECASE)
+
+
+def shown(text: str) -> str:
+    """`text` that can always be written as UTF-8: bytes of a name that are not UTF-8 (held as
+    lone surrogates) shown as `\\xe9`."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def printable(value: Any) -> Any:
+    """A JSON-able value with `shown` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(item) for item in value]
+    return value
 
 
 def _one_line(text: str) -> str:
@@ -107,3 +126,145 @@ def code_fence(body: str, info: str = "") -> str:
     fence = "`" * max(3, longest + 1)
     ending = "" if not body or body.endswith(("\n", "\r")) else "\n"
     return f"{fence}{info}\n{body}{ending}{fence}"
+
+
+# What a body we post may hold of HTML and links: our own tags, hidden markers and rule links.
+_PROTECTED = re.compile(
+    r"</?(?:details|summary|code)>"
+    r"|<!-- backend-guard:v1(?: review)?(?: [a-z]+=[0-9a-f]{16})+ -->"
+    r"|\]\(https://github\.com/backend-guard/backend-guard/blob/main/docs/rules\.md#[a-z0-9-]+\)"
+)
+_LIVE = re.compile(
+    r"<|&#(?!x27;)|\]\(|^( {0,3})\[|(:)(?=//)|\b(www)(?=\.)|(@)(?=[A-Za-z0-9])"
+    r"|(#|\bGH-)(?=\d)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LIVE_TO = {"<": "&lt;", "&#": "&amp;#", "](": "]\\("}
+_OPENING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})([^\n]*)")
+CUT_NOTE = "\n\n… (shortened: too long for GitHub)\n"
+
+
+def _defuse_text(text: str) -> str:
+    """Text with nothing live left but what `_PROTECTED` allows."""
+
+    def one(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found in _LIVE_TO:
+            return _LIVE_TO[found]
+        if match.group(1) is not None:  # a link reference definition at the start of a line
+            return f"{match.group(1)}\\["
+        return found + ZERO_WIDTH_SPACE
+
+    pieces, last = [], 0
+    for protected in _PROTECTED.finditer(text):
+        pieces += [_LIVE.sub(one, text[last : protected.start()]), protected.group(0)]
+        last = protected.end()
+    return "".join(pieces) + _LIVE.sub(one, text[last:])
+
+
+_RUN = re.compile(r"(\\*)(`+)")
+_HTML_START = re.compile(r" {0,3}</?(?:details|summary|code)>")
+_DELIMITER_ROW = re.compile(r" {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+
+
+def _code_spans(line: str, table: bool) -> list[tuple[int, int]]:
+    """Where code spans are in one line, as CommonMark finds them: a backtick run not escaped by a
+    backslash, closed by the next run of the same length. In a table a `|` splits the cell even
+    inside a span, so there a span holding one is not taken for code."""
+    runs = []
+    for match in _RUN.finditer(line):
+        start = match.start(2) + (len(match.group(1)) % 2)  # `\`` is a literal backtick
+        if start < match.end(2):
+            runs.append((start, match.end(2)))
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        closing = next(
+            (i for i in range(index + 1, len(runs)) if runs[i][1] - runs[i][0] == end - start),
+            None,
+        )
+        if closing is None:
+            index += 1
+            continue
+        if not (table and "|" in line[end : runs[closing][0]]):
+            spans.append((start, runs[closing][1]))
+        index = closing + 1
+    return spans
+
+
+def _defuse_prose(text: str) -> str:
+    """Prose (no fenced code) defused line by line, its code spans kept as written: GitHub makes
+    nothing of them. Not in an HTML block (one of our tags starts it, a blank line ends it): there
+    backticks are text and every line is defused whole."""
+    lines = text.split("\n")
+    out: list[str] = []
+    html = table = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            html = table = False
+        elif index == 0 or not lines[index - 1].strip():  # a block starts
+            block = itertools.takewhile(str.strip, lines[index:])
+            table = any(_DELIMITER_ROW.fullmatch(row) for row in block)
+        html = html or bool(_HTML_START.match(line))
+        spans = [] if html else _code_spans(line, table)
+        pieces, last = [], 0
+        for start, end in spans:
+            pieces += [_defuse_text(line[last:start]), line[start:end]]
+            last = end
+        out.append("".join(pieces) + _defuse_text(line[last:]))
+    return "\n".join(out)
+
+
+def _closes(line: str, fence: str) -> bool:
+    stripped = line.lstrip(" ")
+    return (
+        len(line) - len(stripped) <= 3
+        and stripped.rstrip(" \t\r") == fence[0] * len(stripped.rstrip(" \t\r"))
+        and len(stripped.rstrip(" \t\r")) >= len(fence)
+    )
+
+
+def neutralised(body: str) -> str:
+    """A body as GitHub may be given it: no mention, reference, link, image or HTML of anyone's.
+
+    Only fenced code blocks that open after a blank line (or at the start) are kept byte for byte:
+    no HTML block can be open there, so GitHub reads them as code too; they are where suggestions
+    are. Everything else is defused, whoever wrote it; what `_PROTECTED` names is ours and kept.
+    Names that are not UTF-8 are shown escaped (`\\xe9`).
+    """
+    lines = shown(body).split("\n")
+    out: list[str] = []
+    prose: list[str] = []
+    fence = ""
+    for index, line in enumerate(lines):
+        if fence:
+            out.append(line)
+            fence = "" if _closes(line, fence) else fence
+            continue
+        opening = _OPENING_FENCE.fullmatch(line)
+        after_blank = index == 0 or not lines[index - 1].strip()
+        if opening and after_blank and not (opening[1][0] == "`" and "`" in opening[2]):
+            if prose:
+                out.append(_defuse_prose("\n".join(prose)))
+            prose, fence = [], opening[1]
+            out.append(line)
+        else:
+            prose.append(line)
+    if prose:
+        out.append(_defuse_prose("\n".join(prose)))
+    return "\n".join(out)
+
+
+def publishable(body: str, limit: int, *, in_bytes: bool = False) -> str:
+    """`body` shortened to `limit` characters (UTF-8 bytes with `in_bytes`) with a note, then
+    neutralised; the whole of what GitHub is given of a comment, a review or the summary."""
+
+    def size(text: str) -> int:
+        return len(text.encode()) if in_bytes else len(text)
+
+    text = neutralised(body)
+    keep = len(body)
+    while size(text) > limit:
+        keep -= size(text) - limit + len(CUT_NOTE) * 4
+        text = neutralised(body[: max(keep, 0)] + CUT_NOTE)
+    return text

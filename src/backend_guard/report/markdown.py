@@ -136,14 +136,20 @@ def render_summary(
             sharing.setdefault(finding.fix, []).append(finding)
     if ordered:
         rows += ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"]
-    used = sum(len(line.encode()) + 1 for line in head + rows) + _TAIL_RESERVE
+    used = (
+        sum(len(line.encode(errors="surrogateescape")) + 1 for line in head + rows) + _TAIL_RESERVE
+    )
     shown = 0
     for finding in ordered:
         row = _row(finding)
         fix = finding.fix
         # a fix shared by several findings (rules on one backend) is shown once, at its first
         detail = _fix_details(fix, sharing[fix]) if fix and sharing[fix][0] is finding else ""
-        cost = len(row.encode()) + 1 + (len(detail.encode()) + 2 if detail else 0)
+        cost = (
+            len(row.encode(errors="surrogateescape"))
+            + 1
+            + (len(detail.encode(errors="surrogateescape")) + 2 if detail else 0)
+        )
         if used + cost > SUMMARY_BUDGET:
             break
         rows.append(row)

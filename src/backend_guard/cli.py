@@ -13,6 +13,7 @@ from pathlib import Path
 
 from backend_guard import __version__, apply, config
 from backend_guard.model import Engine, Severity
+from backend_guard.report.escaping import shown
 from backend_guard.rules import RULES, find
 from backend_guard.rules.base import Policy
 from backend_guard.scan import ScanResult, scan
@@ -110,10 +111,11 @@ def _check(args: argparse.Namespace, settings: config.Settings) -> int:
             root_modules=result.root_modules,
             fix_command=command,
         )
+    # a name that is not UTF-8 is shown escaped (`w\xe9.tf`), never a crash
     if args.output:
-        Path(args.output).write_text(output, encoding="utf-8")
+        Path(args.output).write_text(shown(output), encoding="utf-8")
     else:
-        sys.stdout.write(output)
+        sys.stdout.write(shown(output))
     return EXIT_FINDINGS if _fails(result, settings.fail_on) else EXIT_CLEAN
 
 
@@ -126,7 +128,7 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
     result = scan(args.paths, settings)
     planned = apply.plan(result.findings, result.texts)
     if args.diff:
-        sys.stdout.write(planned.diff())
+        sys.stdout.write(shown(planned.diff()))
         if planned.skipped:
             print(
                 f"backend-guard: {len(planned.skipped)} more fix(es) change the same lines and are "
@@ -144,11 +146,12 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
         result = scan(args.paths, settings)
         planned = apply.plan(result.findings, result.texts)
     for path in written:
-        print(f"fixed {path}")
+        print(f"fixed {shown(path)}")
     unfixed = [f for f in result.findings if f.fix is None and f.severity is Severity.ERROR]
     for finding in unfixed:
         print(
-            f"{finding.path}:{finding.span.start_line}: {finding.rule} {finding.name} has no automatic fix"
+            f"{shown(finding.path)}:{finding.span.start_line}: {finding.rule} {finding.name} "
+            "has no automatic fix"
         )
     if not written and not unfixed:
         print("nothing to fix")
@@ -183,11 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except config.ConfigError as error:
         print(f"backend-guard: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except (apply.FileChangedError, apply.WriteError) as error:
-        print(f"backend-guard: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    except OSError as error:
-        print(f"backend-guard: {error}", file=sys.stderr)
+    except (apply.FileChangedError, apply.WriteError, OSError) as error:
+        print(f"backend-guard: {shown(str(error))}", file=sys.stderr)
         return EXIT_ERROR
 
 

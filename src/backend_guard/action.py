@@ -263,7 +263,10 @@ def _relay(run: Run, env: Mapping[str, str], review_from: str, notes: list[str])
             f"{moved} comment(s) of the review file are not on the pull request's diff: "
             "the review body lists them instead."
         )
-    _note_outcome(publish.publish(pull, placed, head_sha=planned.head_sha, summary=body), notes)
+    outcome = publish.publish(
+        pull, placed, head_sha=planned.head_sha, summary=body, mark_fixed=False
+    )
+    _note_outcome(outcome, notes)
 
 
 def _publish_review_file(run: Run, env: Mapping[str, str], review_from: str, out: TextIO) -> int:

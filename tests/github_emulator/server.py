@@ -235,7 +235,7 @@ class Emulator:
                         "status": "422",
                     },
                 )
-        _check_body_lengths(body)
+        _check_body_lengths(body, simple=operation.operation_id == "pulls/create-review")
         handler: Callable[..., Answer] = getattr(
             self, "_" + operation.operation_id.replace("/", "_").replace("-", "_")
         )
@@ -510,15 +510,19 @@ class Emulator:
         return Answer(200, run)
 
 
-def _check_body_lengths(body: object) -> None:
-    """GitHub refuses a comment or review body over 65,536 characters, in a review's comments too."""
+def _check_body_lengths(body: object, *, simple: bool) -> None:
+    """GitHub refuses a comment or review body over 65,536 characters, in a review's comments too
+    (`simple`: the operation answers with the simple form of a validation error)."""
     if not isinstance(body, dict):
         return
     bodies = [body.get("body")] + [
         item.get("body") for item in body.get("comments") or [] if isinstance(item, dict)
     ]
     if any(isinstance(text, str) and len(text) > MAX_BODY for text in bodies):
-        raise _simple_422("Body is too long (maximum is 65536 characters)")
+        message = "Body is too long (maximum is 65536 characters)"
+        if simple:
+            raise _simple_422(message)
+        raise ApiError(422, _validation("body", "custom", message))
 
 
 def _check_annotations(body: dict[str, Any]) -> None:

@@ -281,8 +281,11 @@ def with_moved(body: str, comments: list[review.Comment]) -> str:
     return publishable("\n\n".join(sections), MAX_BODY)
 
 
-def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) -> Outcome:
-    """Post what is new, edit what changed, mark what is gone as fixed."""
+def publish(
+    pull: PullRequest, planned: Plan, *, head_sha: str, summary: str, mark_fixed: bool = True
+) -> Outcome:
+    """Post what is new, edit what changed, mark what is gone as fixed (with `mark_fixed`: a plan
+    read from a review file is the pull request's word, and absence in it proves nothing)."""
     outcome = Outcome()
     api = _Api(outcome)
     repo = api.call("reading the pull request", lambda: pull.base.repo)
@@ -319,7 +322,11 @@ def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) ->
         group.key for group, _ in planned.outside
     }
     # A comment made for this very head is not fixed by it: what says so was not made from it.
-    gone = [old for old in live.values() if old.key not in current and old.commit != head_sha]
+    gone = [
+        old
+        for old in live.values()
+        if mark_fixed and old.key not in current and old.commit != head_sha
+    ]
     for old in gone:
         body = _fixed_body(old, head_sha)
         if api.do("marking a comment fixed", lambda o=old, b=body: o.comment.edit(b)):

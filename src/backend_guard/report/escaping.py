@@ -13,7 +13,6 @@ after `@`, after `#` or `GH-` before a reference, and inside `://` and `www.` ke
 from __future__ import annotations
 
 import html
-import itertools
 import re
 from typing import Any
 
@@ -128,54 +127,55 @@ def code_fence(body: str, info: str = "") -> str:
     return f"{fence}{info}\n{body}{ending}{fence}"
 
 
-# What a body we post may hold of HTML and links: our own tags, hidden markers and rule links.
-_PROTECTED = re.compile(
-    r"</?(?:details|summary|code)>"
-    r"|<!-- backend-guard:v1(?: review)?(?: [a-z]+=[0-9a-f]{16})+ -->"
+# What a body we post may hold of HTML and links: our own tags (when they pair up), hidden
+# markers and rule links.
+_TAGS = r"</?(?:details|summary|code)>"
+_KEPT = (
+    r"<!-- backend-guard:v1(?: review)?(?: [a-z]+=[0-9a-f]{16})+ -->"
     r"|\]\(https://github\.com/backend-guard/backend-guard/blob/main/docs/rules\.md#[a-z0-9-]+\)"
 )
+_PROTECTED = re.compile(f"{_TAGS}|{_KEPT}")
+_PROTECTED_BUT_TAGS = re.compile(_KEPT)
 _LIVE = re.compile(
-    r"<|&#(?!x27;)|\]\(|^( {0,3})\[|(:)(?=//)|\b(www)(?=\.)|(@)(?=[A-Za-z0-9])"
-    r"|(#|\bGH-)(?=\d)",
-    re.IGNORECASE | re.MULTILINE,
+    r"<|&#(?!x27;)|\]\(|(:)(?=//)|(www)(?=\.)|(@)(?=[A-Za-z0-9])"
+    r"|(#|GH-)(?=\d)",
+    re.IGNORECASE,
 )
-_LIVE_TO = {"<": "&lt;", "&#": "&amp;#", "](": "]\\("}
-_OPENING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})([^\n]*)")
+_LIVE_TO = {"<": "&lt;", "&#": "&amp;#" + ZERO_WIDTH_SPACE, "](": "]\\("}
 CUT_NOTE = "\n\n… (shortened: too long for GitHub)\n"
 
 
-def _defuse_text(text: str) -> str:
-    """Text with nothing live left but what `_PROTECTED` allows."""
+def _defuse_text(text: str, protected: re.Pattern[str], kept: list[str]) -> str:
+    """Text with nothing live left but what `protected` allows (added to `kept`); what looks like
+    a code span keeps no tag (there a tag is text, and would only unbalance ours)."""
+    spans = _spans(text)
 
     def one(match: re.Match[str]) -> str:
         found = match.group(0)
         if found in _LIVE_TO:
             return _LIVE_TO[found]
-        if match.group(1) is not None:  # a link reference definition at the start of a line
-            return f"{match.group(1)}\\["
         return found + ZERO_WIDTH_SPACE
 
     pieces, last = [], 0
-    for protected in _PROTECTED.finditer(text):
-        pieces += [_LIVE.sub(one, text[last : protected.start()]), protected.group(0)]
-        last = protected.end()
+    for match in protected.finditer(text):
+        before = text[last : match.start()]
+        if (len(before) - len(before.rstrip("\\"))) % 2 or (
+            match.group(0).startswith("<") and any(a < match.start() < b for a, b in spans)
+        ):
+            continue  # `\<` is a `<`: no tag follows
+        pieces += [_LIVE.sub(one, before), match.group(0)]
+        kept.append(match.group(0))
+        last = match.end()
     return "".join(pieces) + _LIVE.sub(one, text[last:])
 
 
-_RUN = re.compile(r"(\\*)(`+)")
-_HTML_START = re.compile(r" {0,3}</?(?:details|summary|code)>")
-_DELIMITER_ROW = re.compile(r" {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+_DEFINITION = re.compile(r"^( {0,3})\[")
+_RUN = re.compile(r"`+")
 
 
-def _code_spans(line: str, table: bool) -> list[tuple[int, int]]:
-    """Where code spans are in one line, as CommonMark finds them: a backtick run not escaped by a
-    backslash, closed by the next run of the same length. In a table a `|` splits the cell even
-    inside a span, so there a span holding one is not taken for code."""
-    runs = []
-    for match in _RUN.finditer(line):
-        start = match.start(2) + (len(match.group(1)) % 2)  # `\`` is a literal backtick
-        if start < match.end(2):
-            runs.append((start, match.end(2)))
+def _spans(line: str) -> list[tuple[int, int]]:
+    """Where code spans seem to be: each backtick run and the next run of its length."""
+    runs = [(match.start(), match.end()) for match in _RUN.finditer(line)]
     spans, index = [], 0
     while index < len(runs):
         start, end = runs[index]
@@ -186,53 +186,37 @@ def _code_spans(line: str, table: bool) -> list[tuple[int, int]]:
         if closing is None:
             index += 1
             continue
-        if not (table and "|" in line[end : runs[closing][0]]):
-            spans.append((start, runs[closing][1]))
+        spans.append((start, runs[closing][1]))
         index = closing + 1
     return spans
 
 
-def _defuse_prose(text: str) -> str:
-    """Prose (no fenced code) defused line by line, its code spans kept as written: GitHub makes
-    nothing of them. Not in an HTML block (one of our tags starts it, a blank line ends it): there
-    backticks are text and every line is defused whole."""
-    lines = text.split("\n")
-    out: list[str] = []
-    html = table = False
-    for index, line in enumerate(lines):
-        if not line.strip():
-            html = table = False
-        elif index == 0 or not lines[index - 1].strip():  # a block starts
-            block = itertools.takewhile(str.strip, lines[index:])
-            table = any(_DELIMITER_ROW.fullmatch(row) for row in block)
-        html = html or bool(_HTML_START.match(line))
-        spans = [] if html else _code_spans(line, table)
-        pieces, last = [], 0
-        for start, end in spans:
-            pieces += [_defuse_text(line[last:start]), line[start:end]]
-            last = end
-        out.append("".join(pieces) + _defuse_text(line[last:]))
-    return "\n".join(out)
+_LINES = re.compile(r"(\r\n|\r|\n)")  # CommonMark's line endings: a lone CR ends a line too
+_FENCE = re.compile(r"(`{3,}|~{3,})([^\r\n]*)")
+
+
+def _defuse_prose(lines: list[str], protected: re.Pattern[str], kept: list[str]) -> str:
+    """Lines outside fenced code, code spans included (what GitHub takes for a span is not
+    guessed at: a span shows a defused `<` or `](` as text, which is harmless)."""
+    out = []
+    for line in lines:
+        out.append(_defuse_text(_DEFINITION.sub(r"\1\\[", line), protected, kept))
+        kept.append("\n")
+    return "".join(out)
 
 
 def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes a fence opened by `fence`: up to three spaces, a run of the same
+    character at least as long, nothing after but spaces and tabs."""
     stripped = line.lstrip(" ")
-    return (
-        len(line) - len(stripped) <= 3
-        and stripped.rstrip(" \t\r") == fence[0] * len(stripped.rstrip(" \t\r"))
-        and len(stripped.rstrip(" \t\r")) >= len(fence)
-    )
+    run = stripped.rstrip(" \t\r\n")
+    return len(line) - len(stripped) <= 3 and len(run) >= len(fence) and run == fence[0] * len(run)
 
 
-def neutralised(body: str) -> str:
-    """A body as GitHub may be given it: no mention, reference, link, image or HTML of anyone's.
-
-    Only fenced code blocks that open after a blank line (or at the start) are kept byte for byte:
-    no HTML block can be open there, so GitHub reads them as code too; they are where suggestions
-    are. Everything else is defused, whoever wrote it; what `_PROTECTED` names is ours and kept.
-    Names that are not UTF-8 are shown escaped (`\\xe9`).
-    """
-    lines = shown(body).split("\n")
+def _neutralised(body: str, protected: re.Pattern[str], kept: list[str]) -> str:
+    """`neutralised`, keeping what `protected` names (and listing what it kept in `kept`)."""
+    parts = _LINES.split(shown(body))
+    lines = ["".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]  # each with its ending
     out: list[str] = []
     prose: list[str] = []
     fence = ""
@@ -241,18 +225,45 @@ def neutralised(body: str) -> str:
             out.append(line)
             fence = "" if _closes(line, fence) else fence
             continue
-        opening = _OPENING_FENCE.fullmatch(line)
-        after_blank = index == 0 or not lines[index - 1].strip()
+        opening = _FENCE.match(line)
+        # At the margin after a blank line a fence is one for GitHub too: no list, quote or
+        # HTML block can hold it there.
+        after_blank = index == 0 or not lines[index - 1].strip(" \t\r\n")
         if opening and after_blank and not (opening[1][0] == "`" and "`" in opening[2]):
-            if prose:
-                out.append(_defuse_prose("\n".join(prose)))
+            out.append(_defuse_prose(prose, protected, kept))
             prose, fence = [], opening[1]
             out.append(line)
         else:
             prose.append(line)
-    if prose:
-        out.append(_defuse_prose("\n".join(prose)))
-    return "\n".join(out)
+    out.append(_defuse_prose(prose, protected, kept))
+    return "".join(out)
+
+
+def neutralised(body: str) -> str:
+    """A body as GitHub may be given it: no mention, reference, link, image or HTML of anyone's.
+
+    Only fenced code blocks that open after a blank line (or at the start) are kept byte for byte:
+    no HTML block can be open there, so GitHub reads them as code too; they are where suggestions
+    are. Everything else is defused, whoever wrote it, but for what `_PROTECTED` names: our tags,
+    when every one of them is closed (else they are shown as text), markers and rule links.
+    Names that are not UTF-8 are shown escaped (`\\xe9`).
+    """
+    kept: list[str] = []
+    text = _neutralised(body, _PROTECTED, kept)
+    return text if _nested(kept) else _neutralised(body, _PROTECTED_BUT_TAGS, [])
+
+
+def _nested(kept: list[str]) -> bool:
+    """Whether the tags among `kept` open and close in order, each closed."""
+    open_tags: list[str] = []
+    for token in kept:
+        if token == "\n" and open_tags[-1:] in (["summary>"], ["code>"]):
+            return False  # these are ours on one line only
+        if token in ("<details>", "<summary>", "<code>"):
+            open_tags.append(token[1:])
+        elif token.startswith("</") and (not open_tags or open_tags.pop() != token[2:]):
+            return False
+    return not open_tags
 
 
 def publishable(body: str, limit: int, *, in_bytes: bool = False) -> str:

@@ -66,6 +66,21 @@ def repo(tmp_path: Path) -> Path:
     return write_project(tmp_path / "repo")
 
 
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Path:
+    """A folder out of the root holding the very text of the project's backend file."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "backend.tf").write_text(BACKEND_TF)
+    return folder
+
+
+def untouched(elsewhere: Path) -> bool:
+    return (elsewhere / "backend.tf").read_text() == BACKEND_TF and [
+        p.name for p in elsewhere.iterdir()
+    ] == ["backend.tf"]  # no temporary either
+
+
 @pytest.mark.parametrize("action", ["edit", "edit-keeping-size-and-time"])
 def test_a_file_edited_while_fix_stages_is_refused_and_named(
     repo: Path, tmp_path: Path, action: str
@@ -84,28 +99,20 @@ def test_a_file_edited_while_fix_stages_is_refused_and_named(
 
 
 def test_a_folder_swapped_for_a_link_out_of_the_root_is_never_written_through(
-    repo: Path, tmp_path: Path
+    repo: Path, tmp_path: Path, elsewhere: Path
 ) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "backend.tf").write_text(BACKEND_TF)
     before = (elsewhere / "backend.tf").stat().st_mtime_ns
     done = race(tmp_path, "swap-folder", str(repo / "infra"), str(elsewhere))
     assert done.returncode == 2, done.stdout + done.stderr
     assert "repo/infra/backend.tf changed or moved while it was being fixed" in done.stderr
-    assert (elsewhere / "backend.tf").read_text() == BACKEND_TF
-    assert (elsewhere / "backend.tf").stat().st_mtime_ns == before
-    assert sorted(p.name for p in elsewhere.iterdir()) == ["backend.tf"]  # no temporary either
+    assert untouched(elsewhere) and (elsewhere / "backend.tf").stat().st_mtime_ns == before
     assert (repo / "infra.moved/backend.tf").read_text() == BACKEND_TF
 
 
 @pytest.mark.parametrize("named", ["link.tf", "linked"])
 def test_a_link_named_on_the_command_line_never_leads_the_fix_outside(
-    tmp_path: Path, named: str
+    tmp_path: Path, elsewhere: Path, named: str
 ) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "backend.tf").write_text(BACKEND_TF)
     work = tmp_path / "work"
     work.mkdir()
     (work / "link.tf").symlink_to(elsewhere / "backend.tf")
@@ -120,8 +127,7 @@ def test_a_link_named_on_the_command_line_never_leads_the_fix_outside(
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "leads outside" in done.stderr and "nothing was written" in done.stderr
-    assert (elsewhere / "backend.tf").read_text() == BACKEND_TF
-    assert sorted(p.name for p in elsewhere.iterdir()) == ["backend.tf"]
+    assert untouched(elsewhere)
 
 
 def test_without_a_race_every_file_is_fixed(repo: Path, tmp_path: Path) -> None:

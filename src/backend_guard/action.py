@@ -24,9 +24,10 @@ from typing import TextIO
 from github import GithubException
 from github.PullRequest import PullRequest
 
+from backend_guard import bounded, settings_diff
 from backend_guard import workspace as boundary
 from backend_guard.config import CONFIG_NAME, ConfigError, Settings, load
-from backend_guard.github import publish, relay, review, review_file
+from backend_guard.github import base_settings, publish, relay, review, review_file
 from backend_guard.github.review_file import ReviewFileError
 from backend_guard.github.run import InputError, Run, input_bool, input_choice, input_value
 from backend_guard.model import Engine, Finding, Severity
@@ -50,6 +51,7 @@ class Inputs:
     comment: str
     suggestions: bool
     sarif_file: str
+    settings_file: str = ""  # the settings file read, relative to the workspace
     refused: list[str] = field(default_factory=list)
 
 
@@ -67,15 +69,17 @@ def _inputs(env: Mapping[str, str], workspace: Path) -> Inputs:
     try:
         boundary.inside(workspace, config, "the settings file")
         settings = load(workspace / config, required=bool(config_input))
+        settings_file = config if (workspace / config).is_file() else ""
     except boundary.OutsideWorkspaceError as error:
         refused.append(f"{error}; the default settings were used")
-        settings = Settings()
+        settings, settings_file = Settings(), ""
     return Inputs(
         path=path,
         settings=_flags(env, settings),
         comment=input_choice(env, "comment", ("review", "artifact", "summary", "off"), "review"),
         suggestions=input_bool(env, "suggestions", True),
         sarif_file=input_value(env, "sarif-file"),
+        settings_file=settings_file,
         refused=refused,
     )
 
@@ -329,12 +333,41 @@ def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int
         if not _write_file(run.workspace, sarif_file, data, "the SARIF file", out):
             notes.append(f"The SARIF file {inline_code(sarif_file)} was not written.")
             sarif_file = ""
+    if run.pull_request is not None and inputs.settings_file:
+        _settings_changes(run, env, inputs.settings_file, notes, out)
     if run.pull_request is not None and inputs.comment in ("review", "artifact"):
         _comment(run, env, result, inputs.comment, notes, out)
     _finish(env, result, notes, sarif_file)
     if inputs.refused:
         return EXIT_ERROR
     return EXIT_FINDINGS if _fails(result.findings, inputs.settings.fail_on) else EXIT_CLEAN
+
+
+def _settings_changes(
+    run: Run, env: Mapping[str, str], path: str, notes: list[str], out: TextIO
+) -> None:
+    """Warn, on its line, about each weakening the pull request's settings file makes."""
+    pr = run.pull_request
+    assert pr is not None
+    token = input_value(env, "github-token")
+    base, against = (
+        base_settings.fetch(run, token, path, pr.base_sha)
+        if token
+        else (Settings(), "no `github-token` to read the base commit's settings")
+    )
+    try:
+        text = bounded.read(run.workspace / path, bounded.Kind.SETTINGS).decode("utf-8")
+        found = settings_diff.weakenings(text, base, path)
+    except (OSError, ValueError):
+        return  # it was read once already; what changed since is not this run's to judge
+    for weakening in found:
+        message = f"The settings file {weakening.message} ({against})"
+        where = f"file={workflow_commands.escape_property(path)},line={weakening.line}"
+        out.write(
+            f"::warning {where},title=backend-guard settings::"
+            f"{workflow_commands.escape_data(message)}\n"
+        )
+        notes.append(f"Settings: `{path}` line {weakening.line} {weakening.message} ({against}).")
 
 
 def _comment(

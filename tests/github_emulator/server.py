@@ -11,7 +11,9 @@ for the next requests with `Emulator.inject`.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import socket
 import threading
@@ -20,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from tests.github_emulator import graphql_api, hunks, spec
 from tests.github_emulator.faults import Fault, FaultQueue, Kind
+from tests.github_emulator.gitrepo import GitRepo
 from tests.github_emulator.state import BOT, HUMAN, Pull, State, new_state
 
 WRITE_TOKEN = "ghs_emulatorWriteToken0000000000000001"
@@ -109,6 +112,7 @@ class Emulator:
             HUMAN_TOKEN: Token(True, HUMAN),
         }
         self.validate_responses = validate_responses
+        self.git: GitRepo | None = None  # serves the repository's files, when a test sets it
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.faults = FaultQueue()
@@ -320,6 +324,40 @@ class Emulator:
 
     def _repos_get(self, **_: Any) -> Answer:
         return Answer(200, self.state.repository)
+
+    def _repos_get_content(self, params: dict[str, str], query: dict[str, str], **_: Any) -> Answer:
+        """A file of the repository at a commit, read from the test's git repository."""
+        if self.git is None:
+            raise _error(404, "Not Found")
+        path, ref = unquote(params["path"]), query.get("ref", "HEAD")
+        data = self.git.blob(ref, path)
+        if data is None:
+            raise _error(404, "Not Found")
+        api = f"{self.state.repo_api}/contents/{path}?ref={ref}"
+        web = f"https://github.com/{self.state.full_name}"
+        sha = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        links = {
+            "self": api,
+            "git": f"{self.state.repo_api}/git/blobs/{sha}",
+            "html": f"{web}/blob/{ref}/{path}",
+        }
+        return Answer(
+            200,
+            {
+                "type": "file",
+                "encoding": "base64",
+                "size": len(data),
+                "name": path.rsplit("/", 1)[-1],
+                "path": path,
+                "content": base64.b64encode(data).decode(),
+                "sha": sha,
+                "url": api,
+                "git_url": links["git"],
+                "html_url": links["html"],
+                "download_url": f"https://raw.githubusercontent.com/{self.state.full_name}/{ref}/{path}",
+                "_links": links,
+            },
+        )
 
     def _pulls_get(self, params: dict[str, str], **_: Any) -> Answer:
         return Answer(200, self._pull(params).data)

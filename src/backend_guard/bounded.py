@@ -43,7 +43,8 @@ class TooLargeError(OSError):
     """A file over the cap of its kind: nothing past the cap was read."""
 
     def __init__(self, kind: Kind, size: int, head: bytes) -> None:
-        super().__init__(0, f"is larger than {kind.cap_text} and was not read")
+        self.message = f"is larger than {kind.cap_text} and was not read"
+        super().__init__(0, self.message)
         self.kind = kind
         self.size = size
         self.head = head  # the first `cap` bytes, when asked for: for a cheap pre-filter

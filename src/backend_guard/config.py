@@ -61,7 +61,7 @@ def load(path: Path, *, required: bool) -> Settings:
     try:
         text = bounded.read(path, bounded.Kind.SETTINGS).decode("utf-8")
     except bounded.TooLargeError as error:
-        raise ConfigError(f"{shown(str(path))}:1: {error.strerror}") from None
+        raise ConfigError(f"{shown(str(path))}:1: {error.message}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{shown(str(path))}: cannot be read ({error})") from None
     return parse(text, str(path))

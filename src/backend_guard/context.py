@@ -74,7 +74,7 @@ def read_setting_file(path: str) -> Supplied | ParseProblem:
     try:
         text = bounded.read(path, bounded.Kind.BACKEND_SETTINGS).decode("utf-8-sig")
     except bounded.TooLargeError as error:
-        return ParseProblem(span, error.strerror, limit=True)
+        return ParseProblem(span, error.message, limit=True)
     except OSError as error:
         return ParseProblem(span, f"cannot be read: {error.strerror}")
     except UnicodeDecodeError:
@@ -149,9 +149,7 @@ def build(
         try:
             data = bounded.read(path, bounded.Kind.AUTOMATION)
         except bounded.TooLargeError as error:
-            context.problems.append(
-                ParseProblem(Span(path, 1, 1, 1, 1), error.strerror, limit=True)
-            )
+            context.problems.append(ParseProblem(Span(path, 1, 1, 1, 1), error.message, limit=True))
             continue
         except OSError:
             continue

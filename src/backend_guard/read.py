@@ -99,7 +99,7 @@ def read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None
     try:
         data = bounded.read(file.path, bounded.Kind.TERRAFORM)
     except bounded.TooLargeError as error:
-        return _problem(file.path, error.strerror, limit=True), None
+        return _problem(file.path, error.message, limit=True), None
     except OSError as error:
         return _problem(file.path, f"cannot be read ({error.strerror})"), None
     wide = _wide_encoding(data)
@@ -126,7 +126,7 @@ def read_program(path: str) -> tuple[FileFacts | None, str | None]:
     except bounded.TooLargeError as error:
         if not discover.program_worth_parsing(error.head):
             return None, None
-        return _problem(path, error.strerror, limit=True), None
+        return _problem(path, error.message, limit=True), None
     except OSError:
         return None, None  # not known to be CDKTF code: nothing to say about it
     if not discover.program_worth_parsing(data):

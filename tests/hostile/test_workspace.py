@@ -229,3 +229,16 @@ def test_a_review_from_file_that_links_out_is_refused(attack: Attack) -> None:
     assert result.code == 2
     assert any("outside the workspace" in e for e in errors(result))
     assert attack.untouched()
+
+
+def test_a_link_into_git_is_never_read(attack: Attack) -> None:
+    """actions/checkout keeps the token's header in `.git/config`: a link there is never followed."""
+    with (attack.repo.path / ".git/config").open("a") as config:
+        config.write("# terraform init -backend-config=bucket=bucket-named-in-git-config\n")
+    result = attack.run(
+        links={"stacks/leak/main.tf": "../../.git/config", "scripts/deploy": "../.git/config"}
+    )
+    still_reported(result)
+    for channel in (result.stdout, result.summary, attack.published()):
+        assert "bucket-named-in-git-config" not in channel
+        assert "stacks/leak" not in channel and "scripts/deploy" not in channel

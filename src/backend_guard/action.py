@@ -9,6 +9,10 @@ Fork-safe two-workflow mode: with `comment: artifact` the run writes the review 
 review file instead; a run on `workflow_run` given that file (`review-from`) scans nothing and
 publishes it, after checking that it belongs to the triggering run. A file that does not is
 refused: an error annotation, a note in the summary, and exit status 2.
+
+Everything under the checkout is the pull request's: inputs that lead out of the workspace are
+refused and outputs are written only as new files inside it (`backend_guard.workspace`); the
+pull request's settings file is compared with the base commit's (`settings_diff`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
@@ -300,7 +301,7 @@ def publish(
         "reading earlier reviews",
         lambda: [r.body or "" for r in pull.get_reviews() if _by_a_bot(r.user)],
     )
-    if earlier is None or reviews is None:
+    if repo is None or earlier is None or reviews is None:
         outcome.problems.append(
             "Without the earlier comments, nothing was posted (to avoid duplicates)."
         )
@@ -316,7 +317,7 @@ def publish(
     ]
     for old, comment in changed:
         body = publishable(comment.body, MAX_BODY)
-        if api.do("updating a comment", lambda o=old, b=body: o.comment.edit(b)):
+        if api.do("updating a comment", partial(old.comment.edit, body)):
             outcome.updated += 1
     current = {comment.key for comment in planned.comments} | {
         group.key for group, _ in planned.outside
@@ -329,7 +330,7 @@ def publish(
     ]
     for old in gone:
         body = _fixed_body(old, head_sha)
-        if api.do("marking a comment fixed", lambda o=old, b=body: o.comment.edit(b)):
+        if api.do("marking a comment fixed", partial(old.comment.edit, body)):
             outcome.fixed += 1
     if gone and api.stopped is None:
         _resolve_threads(pull, repo.full_name, api, {old.comment.id for old in gone})
@@ -414,6 +415,11 @@ def _post_fallback(
         )
 
 
+def _graphql_data(pull: PullRequest, query: str, variables: dict[str, Any]) -> Any:
+    """The `data` answer of one GraphQL call (its headers dropped)."""
+    return pull.requester.graphql_query(query, variables)[1]
+
+
 def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: set[int]) -> None:
     """Resolve the threads of comments marked fixed; a token that may not is only noted."""
     owner, name = full_name.split("/", 1)
@@ -423,7 +429,7 @@ def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: 
         variables = {"owner": owner, "name": name, "number": pull.number, "after": after}
         answer = api.call(
             "reading review threads",
-            lambda v=variables: pull.requester.graphql_query(_THREADS_QUERY, v)[1],
+            partial(_graphql_data, pull, _THREADS_QUERY, variables),
         )
         if answer is None:
             return
@@ -441,7 +447,7 @@ def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: 
             continue
         done = api.do(
             "resolving the thread of a fixed comment",
-            lambda t=thread_id: pull.requester.graphql_query(_RESOLVE, {"thread": t}),
+            partial(_graphql_data, pull, _RESOLVE, {"thread": thread_id}),
         )
         if not done:  # the token may not, or GraphQL is failing: the edited bodies say it
             return

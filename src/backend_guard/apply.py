@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend_guard import fixes
+from backend_guard import bounded, fixes
 from backend_guard.fixes.text_positions import line_starts, offset
 from backend_guard.model import Edit, Finding
 
@@ -134,6 +134,7 @@ class _Target:
 
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_LARGEST_READ = max(kind.cap for kind in (bounded.Kind.TERRAFORM, bounded.Kind.PROGRAM))
 
 
 def _roots(paths: Sequence[str]) -> list[str]:
@@ -195,16 +196,15 @@ def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _read_at(folder: int, name: str) -> tuple[bytes, os.stat_result]:
-    """The bytes of the regular file `name` in `folder`, not through a link, and its status."""
+    """The bytes of the regular file `name` in `folder`, not through a link, and its status;
+    never more than the largest file a scan reads whole, and one byte (a file grown past it has
+    changed since it was read whatever it holds)."""
     descriptor = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise OSError(0, "not a regular file")
-        chunks = [os.read(descriptor, status.st_size + 1)]
-        while chunks[-1]:
-            chunks.append(os.read(descriptor, 1024 * 1024))
-        return b"".join(chunks), status
+        return os.read(descriptor, _LARGEST_READ + 1), status
     finally:
         os.close(descriptor)
 

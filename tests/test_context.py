@@ -85,8 +85,8 @@ def test_unparseable_settings_file_is_a_problem_with_its_path(tmp_path: Path, mo
     write(tmp_path, {"broken.tfbackend": 'bucket = "unterminated\n'})
     context = build(["broken.tfbackend"], [], [])
     assert context.supplied == []
-    ((span, message),) = context.problems
-    assert span.path == "broken.tfbackend" and "cannot be parsed" in message
+    (problem,) = context.problems
+    assert problem.span.path == "broken.tfbackend" and "cannot be parsed" in problem.message
 
 
 def test_other_ci_systems_composite_actions_and_bare_scripts_supply_settings(

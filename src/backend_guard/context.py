@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
+from backend_guard import bounded
 from backend_guard.fixes.text_positions import line_at, line_starts
-from backend_guard.model import Span, StorageResource
+from backend_guard.model import ParseProblem, Span, StorageResource
 
 _BACKEND_CONFIG_FLAG = re.compile(
     r"""-{1,2}backend-config(?:=|\s+)(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s;|&)]+)"""
@@ -44,13 +44,6 @@ class Supplied:
         return dict(self.values).get(key)
 
 
-class SettingProblem(NamedTuple):
-    """A backend settings file that could not be read, and where."""
-
-    span: Span
-    message: str
-
-
 @dataclass(slots=True)
 class RepoContext:
     supplied: list[Supplied] = field(default_factory=list)
@@ -58,7 +51,7 @@ class RepoContext:
     storage: list[StorageResource] = field(default_factory=list)
     opentofu_hint: Span | None = None  # where the repository shows it runs `tofu`
     token_hint: Span | None = None  # where an HCP Terraform token is configured for CI
-    problems: list[SettingProblem] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
 
     def supplied_for(self, backend_type: str) -> list[Supplied]:
         return [s for s in self.supplied if s.backend_type in (None, backend_type)]
@@ -75,19 +68,24 @@ def _type_from_name(path: str) -> str | None:
     return parts[-2] if len(parts) >= 3 and parts[-1] == "tfbackend" else None
 
 
-def read_setting_file(path: str) -> Supplied | SettingProblem:
+def read_setting_file(path: str) -> Supplied | ParseProblem:
     """A `-backend-config` file: the body of a backend block, HCL (or JSON if named `.json`)."""
-    import hcl2  # loaded on first use: most repositories have no such file
-
     span = Span(path, 1, 1, 1, 1)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = bounded.read(path, bounded.Kind.BACKEND_SETTINGS).decode("utf-8-sig")
+    except bounded.TooLargeError as error:
+        return ParseProblem(span, error.message, limit=True)
+    except OSError as error:
+        return ParseProblem(span, f"cannot be read: {error.strerror}")
+    except UnicodeDecodeError:
+        return ParseProblem(span, "is not UTF-8 text")
+    import hcl2  # loaded on first use: most repositories have no such file
+
+    try:
         data = hcl2.loads(text)
-    except (OSError, UnicodeDecodeError) as error:
-        return SettingProblem(span, f"cannot be read: {error}")
     except Exception as error:  # python-hcl2 raises Lark errors
         line = getattr(error, "line", 1) or 1
-        return SettingProblem(
+        return ParseProblem(
             Span(path, line, 1, line, 1), "cannot be parsed as a backend settings file"
         )
     values = {key: _plain(value) for key, value in data.items() if not key.startswith("__")}
@@ -149,9 +147,13 @@ def build(
             context.problems.append(result)
     for path in automation_files:
         try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            data = bounded.read(path, bounded.Kind.AUTOMATION)
+        except bounded.TooLargeError as error:
+            context.problems.append(ParseProblem(Span(path, 1, 1, 1, 1), error.message, limit=True))
+            continue
         except OSError:
             continue
+        text = data.decode("utf-8", errors="replace")
         starts = line_starts(text)
         _flags(path, text, starts, context.supplied, files)
         for match in _ENV_DEFINITION.finditer(text):

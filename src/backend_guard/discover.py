@@ -213,6 +213,8 @@ def _walk(
                     target = os.path.realpath(entry.path)
                     if target != real_root and not target.startswith(real_root + os.sep):
                         continue  # never follow a link out of the scanned root
+                    if ".git" in target[len(real_root) :].split(os.sep):
+                        continue  # nor into a git folder (a checkout may keep a token there)
                     if not os.path.exists(entry.path) and kind_of(entry.name) is not None:
                         # `terraform init` fails to read it: say so rather than skip it
                         discovery.problems.append(

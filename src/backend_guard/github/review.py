@@ -42,7 +42,7 @@ class Group:
     @property
     def key(self) -> str:
         keys = "\n".join(sorted(f.key for f in self.findings))
-        return hashlib.sha256(keys.encode()).hexdigest()[:16]
+        return hashlib.sha256(keys.encode(errors="surrogateescape")).hexdigest()[:16]
 
     @property
     def severity(self) -> Severity:
@@ -98,7 +98,7 @@ def group_findings(findings: Sequence[Finding]) -> list[Group]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(text.encode(errors="surrogateescape")).hexdigest()[:16]
 
 
 def _lines(text: str) -> list[str]:

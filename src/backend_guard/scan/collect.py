@@ -44,10 +44,10 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
     _link_modules(collected.modules, calls)
     collected.repo = context.build(found.setting_files, found.automation_files, collected.storage)
     _choose_engines(collected, settings)
-    for span, message in collected.repo.problems:
-        directory = os.path.dirname(span.path) or "."
+    for unread in collected.repo.problems:
+        directory = os.path.dirname(unread.span.path) or "."
         collected.module(directory)
-        collected.problem(directory, ParseProblem(span, message))
+        collected.problem(directory, unread)
     return collected
 
 

@@ -14,7 +14,6 @@ MAX_FUNCTION_LINES = 60
 MAX_MODULE_LINES = 600
 
 
-
 def oversized(root: Path = SRC) -> Iterator[str]:
     for path in sorted(root.rglob("*.py")):
         name = path.relative_to(root).as_posix()

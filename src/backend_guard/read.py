@@ -67,16 +67,18 @@ def _problem(path: str, message: str, line: int = 1, *, limit: bool = False) -> 
     return FileFacts(path=path, problems=[ParseProblem(span, message, limit)])
 
 
-def _text(path: str, data: bytes) -> str | FileFacts:
-    """A configuration file's text, or the problem of one Terraform cannot read whatever it holds:
-    bytes that are not UTF-8, or a NUL byte. Checked before the pre-filter: found in any file."""
-    try:
-        text = decode(data)
-    except UnicodeDecodeError as error:
-        return _problem(path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1)
+def _unreadable(path: str, data: bytes) -> FileFacts | None:
+    """The problem of a configuration file Terraform cannot read whatever it holds: bytes that
+    are not UTF-8, or a NUL byte. Checked before the pre-filter, so found in any file; ASCII, the
+    common case, is told without decoding."""
+    if not data.isascii():
+        try:
+            decode(data)
+        except UnicodeDecodeError as error:
+            return _problem(path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1)
     nul = data.find(b"\0")
     if nul < 0:
-        return text
+        return None
     line = data.count(b"\n", 0, nul) + 1
     column = nul - data.rfind(b"\n", 0, nul)
     span = Span(path, line, column, line, column)
@@ -96,11 +98,12 @@ def read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None
     if wide is not None:
         # Whatever it holds: the byte pre-filter cannot see into it, and Terraform fails on it.
         return _problem(file.path, f"is {wide} text; Terraform and OpenTofu read only UTF-8"), None
-    text = _text(file.path, data)
-    if isinstance(text, FileFacts):
-        return text, None
+    unreadable = _unreadable(file.path, data)
+    if unreadable is not None:
+        return unreadable, None
     if not discover.worth_parsing(data):
         return None, None
+    text = decode(data)
     if file.kind in (FileKind.JSON, FileKind.TOFU_JSON):
         facts = tfjson.read(file.path, text, file.module_dir, synthesized=file.synthesized)
     else:

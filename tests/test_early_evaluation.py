@@ -29,7 +29,9 @@ CI = Span(".github/workflows/deploy.yml", 21, 9, 21, 60)
 def _module(project: Path, monkeypatch: pytest.MonkeyPatch) -> Module:
     """The root module of `project` as collected, before early evaluation."""
     monkeypatch.chdir(project)
-    monkeypatch.setattr("backend_guard.early_evaluation.resolve_module", lambda module: None)
+    monkeypatch.setattr(
+        "backend_guard.early_evaluation.resolve_module", lambda module, storage: None
+    )
     return collect(discover(["."]), Settings()).modules["."]
 
 
@@ -241,3 +243,18 @@ def test_a_string_comes_through_as_written(
     backend = next(m.backends[0] for m in result.modules.values() if m.backends)
     expected = f"s-{assigned if assigned is not None else default}"
     assert backend.attribute("bucket").value.literal == expected
+
+
+def test_storage_names_are_valued_with_the_modules_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(PROJECTS / "bootstrap_variable_name")
+    (bucket,) = [s for s in scan(["."], Settings()).storage if s.resource_type == "aws_s3_bucket"]
+    assert bucket.name.literal == "acme-orders-state"
+    assert bucket.name.known == (
+        '"acme-orders-state" (from `var.state_bucket` = "acme-orders-state" in '
+        "bootstrap/terraform.tfvars:1)"
+    )
+    monkeypatch.chdir(PROJECTS / "computed_bucket")
+    (bucket,) = [s for s in scan(["."], Settings()).storage if s.resource_type == "aws_s3_bucket"]
+    assert not bucket.name.is_known  # no default, no definitions file: the name stays unknown

@@ -118,6 +118,8 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
             ("BG107", "http/backend.tf", 2),
         },
     ),
+    # the bootstrap names its bucket through a variable set in its terraform.tfvars
+    "bootstrap_variable_name": (set(), set()),
     "bootstrap_lock_table": (
         {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
         {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
@@ -277,3 +279,23 @@ def test_a_constant_shows_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
         finding.message
     )
     assert "local.organization (" not in finding.message
+
+
+def test_a_cdktf_constant_shows_its_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cdktf.json").write_text('{"language": "typescript", "app": "npx ts-node main.ts"}')
+    (tmp_path / "main.ts").write_text(
+        'import { App, TerraformStack, RemoteBackend, NamedRemoteWorkspace } from "cdktf";\n'
+        'import { Construct } from "constructs";\n\n'
+        'const TerraformRemoteBackendOrganization = "acme-platform";\n\n'
+        "class EdgeStack extends TerraformStack {\n"
+        "  constructor(scope: Construct, id: string) {\n"
+        "    super(scope, id);\n"
+        "    new RemoteBackend(this, {\n"
+        "      organization: TerraformRemoteBackendOrganization,\n"
+        '      workspaces: new NamedRemoteWorkspace("edge"),\n'
+        "    });\n  }\n}\n\n"
+        'const app = new App();\nnew EdgeStack(app, "edge");\napp.synth();\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    (finding,) = [f for f in scan(["."], Settings()).findings if f.rule == "BG106"]
+    assert 'HCP Terraform organization "acme-platform"' in finding.message

@@ -24,7 +24,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from backend_guard import versions
-from backend_guard.model import BackendConfig, Engine, Module, Span, Value, ValueKind
+from backend_guard.model import (
+    BackendConfig,
+    Engine,
+    Module,
+    Span,
+    StorageResource,
+    Value,
+    ValueKind,
+)
 
 if TYPE_CHECKING:  # the evaluator loads the parser: imported when a backend needs it
     from backend_guard.sources.hcl_static import Evaluator
@@ -73,21 +81,36 @@ def resolved_value(value: Value, evaluator: Evaluator) -> Value:
 
 def resolve_module(
     module: Module,
+    storage: list[StorageResource] | None = None,
     passed: Supplied | None = None,
     environment: Supplied | None = None,
 ) -> None:
-    """Give each backend argument of an OpenTofu root module that refers to variables or locals
-    the value it comes to at `tofu init`."""
-    constraints = [c.text for c in module.required_versions]
-    if module.is_cdktf or not module.is_root or not evaluates_early(module.engine, constraints):
+    """Value what a root module's variables and locals give: each argument of an OpenTofu
+    backend that uses them, as `tofu init` sees it, and the names of the storage the module's
+    resources create (in `storage`, changed in place), as apply sees them with either engine."""
+    if module.is_cdktf or not module.is_root:
         return
-    if not any(_refers_early(a.value) for b in module.backends for a in b.attributes):
+    storage = storage if storage is not None else []
+    constraints = [c.text for c in module.required_versions]
+    early = evaluates_early(module.engine, constraints)
+    backends = early and any(_refers_early(a.value) for b in module.backends for a in b.attributes)
+    named = [
+        index
+        for index, item in enumerate(storage)
+        if item.module_dir == module.dir and _refers_early(item.name)
+    ]
+    if not (backends or named):
         return
     from backend_guard.sources.hcl_inputs import read_inputs
     from backend_guard.sources.hcl_static import Evaluator
 
     evaluator = Evaluator(read_inputs(module.files, module.dir), passed or {}, environment or {})
-    module.backends = [_resolved_backend(backend, evaluator) for backend in module.backends]
+    if backends:
+        module.backends = [_resolved_backend(backend, evaluator) for backend in module.backends]
+    for index in named:
+        resource = storage[index]
+        name = resolved_value(resource.name, evaluator)
+        storage[index] = replace(resource, name=replace(name, unset=()))
 
 
 def _resolved_backend(backend: BackendConfig, evaluator: Evaluator) -> BackendConfig:

@@ -45,7 +45,7 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
     collected.repo = context.build(found.setting_files, found.automation_files, collected.storage)
     _choose_engines(collected, settings)
     for module in collected.modules.values():
-        early_evaluation.resolve_module(module)
+        early_evaluation.resolve_module(module, collected.storage)
     for span, message in collected.repo.problems:
         directory = os.path.dirname(span.path) or "."
         collected.module(directory)

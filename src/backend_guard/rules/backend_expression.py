@@ -9,7 +9,9 @@ so it refuses such values: `terraform init` fails with "Variables not allowed" (
 be used here.") or "Function calls not allowed". OpenTofu 1.8 and later evaluates variables, locals,
 `path.*`, `terraform.workspace` and built-in functions early, so for OpenTofu only references to
 data sources, resources, module outputs and provider-defined functions are flagged (and any
-expression when `required_version` admits OpenTofu before 1.8).
+expression when `required_version` admits OpenTofu before 1.8). The variables and locals OpenTofu
+evaluates are valued as it does (defaults, `terraform.tfvars`, `*.auto.tfvars`), so other rules
+judge the bucket they name; a variable nothing sets is partial-backend-config's (BG101).
 
 **Fails** (Terraform):
 

@@ -258,3 +258,32 @@ def test_storage_names_are_valued_with_the_modules_variables(
     monkeypatch.chdir(PROJECTS / "computed_bucket")
     (bucket,) = [s for s in scan(["."], Settings()).storage if s.resource_type == "aws_s3_bucket"]
     assert not bucket.name.is_known  # no default, no definitions file: the name stays unknown
+
+
+def test_a_definitions_file_init_does_not_load_is_named_as_the_likely_intent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "env").mkdir()
+    _write(
+        tmp_path / "stack",
+        {
+            "backend.tofu": BACKEND % "var.team",
+            "variables.tf": 'variable "team" {}\n',
+            "env/prod.tfvars": 'team = "web"\n',
+            "env/dev.tfvars.json": '{"region": "eu-west-1"}',
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    module = scan(["."], Settings()).modules["stack"]
+    bucket = module.backends[0].attribute("bucket")
+    assert bucket is not None
+    assert (bucket.value.unset, bucket.value.unset_set_in) == (
+        ("team",),
+        ("stack/env/prod.tfvars",),
+    )
+    (finding,) = scan(["."], Settings()).findings
+    assert finding.message.endswith(
+        "`stack/env/prod.tfvars` sets it, but init reads such a file only when named: "
+        "`tofu init -var-file=env/prod.tfvars`."
+    )

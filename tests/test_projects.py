@@ -270,6 +270,10 @@ def test_an_opentofu_variable_nothing_sets_is_missing_under_both_policies(
             'backend "s3": `bucket` uses `var.state_bucket`, which has no default'
         )
         assert "var.state_bucket" in finding.message and "var.environment" not in finding.message
+        assert finding.message.endswith(
+            "`prod.tfvars` sets it, but init reads such a file only when named: "
+            "`tofu init -var-file=prod.tfvars`."
+        )
 
 
 def test_a_constant_shows_its_value(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,7 +72,11 @@ def resolved_value(value: Value, evaluator: Evaluator) -> Value:
     evaluator.missing.clear()
     result = evaluator.evaluate(node)
     if evaluator.missing:
-        return replace(value, unset=tuple(evaluator.missing))
+        elsewhere = evaluator.inputs.elsewhere
+        files = dict.fromkeys(
+            path for name in evaluator.missing for path in elsewhere.get(name, ())
+        )
+        return replace(value, unset=tuple(evaluator.missing), unset_set_in=tuple(files))
     if result is hcl_static.UNKNOWN:
         return value
     origin = f" (from {'; '.join(evaluator.sources)})" if evaluator.sources else ""
@@ -110,7 +114,7 @@ def resolve_module(
     for index in named:
         resource = storage[index]
         name = resolved_value(resource.name, evaluator)
-        storage[index] = replace(resource, name=replace(name, unset=()))
+        storage[index] = replace(resource, name=replace(name, unset=(), unset_set_in=()))
 
 
 def _resolved_backend(backend: BackendConfig, evaluator: Evaluator) -> BackendConfig:

@@ -69,8 +69,10 @@ class Value:
     functions: tuple[str, ...] = ()  # function names called, e.g. ("lower",)
     uninterpolated_template: bool = False  # a "${...}" the engine will take literally (JSON)
     known: str | None = None  # what was resolved statically, e.g. "defaults to 'my-bucket'"
-    # OpenTofu's early evaluation: the variables this value needs that nothing sets.
+    # OpenTofu's early evaluation: the variables this value needs that nothing sets, and the
+    # definitions files that set them but that init reads only when `-var-file` names them.
     unset: tuple[str, ...] = ()
+    unset_set_in: tuple[str, ...] = ()
 
     @property
     def is_known(self) -> bool:

@@ -7,7 +7,8 @@ a workflow, Makefile or script, `TF_CLI_ARGS_init`, or an environment variable t
 (such as `AWS_REGION` for the S3 region). For OpenTofu 1.8 and later, which evaluates variables in
 a backend at init, also a variable the backend uses (`bucket = var.state_bucket`, directly or
 through a local) that has no default, no value in the module's `terraform.tfvars` or
-`*.auto.tfvars` and none that the CI passes.
+`*.auto.tfvars` and none that the CI passes; a definitions file that sets it but that init does
+not load by itself (`prod.tfvars`) is named as the likely intent.
 
 **Why it blocks deployment.** `terraform init` needs every required value before it can reach the
 state. With `-input=false`, as in CI, it fails at once (for S3: three errors, "Missing Required
@@ -122,8 +123,19 @@ def _unset_variables_message(backend: BackendConfig, module: Module) -> str:
         "`terraform.tfvars` or `*.auto.tfvars` and none that the CI passes; "
         f"{base.init(module, ' -input=false')} fails "
         f'("Failed to request input from user for variable var.{names[0]}") and an '
-        "interactive init stops for input."
+        f"interactive init stops for input.{_set_elsewhere(backend, module)}"
     )
+
+
+def _set_elsewhere(backend: BackendConfig, module: Module) -> str:
+    """The definitions files that set the variables, which init reads only when named."""
+    files = list(dict.fromkeys(path for a in backend.attributes for path in a.value.unset_set_in))
+    if not files:
+        return ""
+    verb = "sets" if len(files) == 1 else "set"
+    shown = base.words([f"`{path}`" for path in files])
+    flags = "".join(f" -var-file={path.removeprefix(module.dir + '/')}" for path in files[:1])
+    return f" {shown} {verb} it, but init reads such a file only when named: {base.init(module, flags)}."
 
 
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:

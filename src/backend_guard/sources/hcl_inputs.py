@@ -44,6 +44,9 @@ class ModuleInputs:
     defaults: dict[str, Written] = field(default_factory=dict)
     locals: dict[str, Written] = field(default_factory=dict)
     assigned: dict[str, Written] = field(default_factory=dict)  # from the definitions files
+    # variable name -> other definitions files of the module that set it, which init loads only
+    # when a `-var-file` names them (`prod.tfvars`, `env/prod.tfvars`)
+    elsewhere: dict[str, list[str]] = field(default_factory=dict)
 
 
 def variable_files(directory: str) -> list[str]:
@@ -68,11 +71,37 @@ def read_inputs(config_files: list[str], directory: str) -> ModuleInputs:
             _json_declarations(path, text, inputs)
         else:
             _hcl_declarations(path, text, inputs)
-    for path in variable_files(directory):
+    loaded = variable_files(directory)
+    for path in loaded:
         text = _text(path)
         if text is not None:
-            _assignments(path, text, inputs)
+            inputs.assigned.update(_assignments(path, text))
+    for path in _other_variable_files(directory, set(loaded)):
+        text = _text(path)
+        for name in _assignments(path, text) if text is not None else {}:
+            inputs.elsewhere.setdefault(name, []).append(path)
     return inputs
+
+
+def _other_variable_files(directory: str, loaded: set[str]) -> list[str]:
+    """Definitions files in `directory` and its subdirectories one level down that init does
+    not load by itself."""
+    prefix = "" if directory == "." else f"{directory}/"
+    found: list[str] = []
+    try:
+        top = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        for entry in top:
+            if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+                found += [f"{entry.name}/{name}" for name in sorted(os.listdir(entry.path))]
+            else:
+                found.append(entry.name)
+    except OSError:
+        return []
+    return [
+        prefix + name
+        for name in found
+        if name.endswith((".tfvars", ".tfvars.json")) and prefix + name not in loaded
+    ]
 
 
 def _text(path: str) -> str | None:
@@ -142,18 +171,14 @@ def _json_blocks(value: object) -> list[dict[str, object]]:
     return []
 
 
-def _assignments(path: str, text: str, inputs: ModuleInputs) -> None:
+def _assignments(path: str, text: str) -> dict[str, Written]:
     if path.endswith(".json"):
         try:
             document = json.loads(text)
         except ValueError:
-            return
-        if isinstance(document, dict):
-            span = Span(path, 1, 1, 1, 1)
-            for name, value in document.items():
-                inputs.assigned[name] = Written(None, span, value)
-        return
+            return {}
+        span = Span(path, 1, 1, 1, 1)
+        items = document.items() if isinstance(document, dict) else ()
+        return {name: Written(None, span, value) for name, value in items}
     tree = hcl_tree.parse_file(text)
-    if tree is None:
-        return
-    inputs.assigned.update(_attributes(tree.children[0], path))
+    return {} if tree is None else dict(_attributes(tree.children[0], path))

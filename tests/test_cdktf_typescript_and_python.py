@@ -958,7 +958,7 @@ new Api(new App(), 'api', process.argv[2]);
 """
     )
     (finding,) = [f for f in scan_here(tmp_path, monkeypatch).findings if f.rule == "BG106"]
-    assert "organization 'acme' (no API token" in finding.message
+    assert 'organization "acme" (no API token' in finding.message
     assert "no workspace" not in finding.message
 
 

@@ -1,15 +1,20 @@
 """The real Terraform agrees with every verdict and every fix on the fixture projects.
 
 For each root module of each project: when backend-guard reports an error under the default
-policy, `terraform init -input=false` in a fresh account (the AWS emulator holds only what the
+policy (`self-contained`), `terraform init -input=false` in a fresh account (the AWS emulator holds only what the
 repository's other root modules create) must fail; when it reports none, init must succeed. And
 after `backend-guard fix`, init must succeed on every root module. OpenTofu projects are left
 out: the oracle is Terraform, which ignores `.tofu` files.
+
+Under the policy `remote-allowed`, storage made beforehand is fine: the emulator then also holds
+every bucket and lock table the module's own backend names, and init must succeed exactly where
+backend-guard reports no error.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 from pathlib import Path
 
@@ -19,6 +24,7 @@ import tests.oracle as oracle
 from backend_guard.apply import plan, write
 from backend_guard.config import Settings
 from backend_guard.model import Finding, Module, Severity
+from backend_guard.rules.base import Policy
 from backend_guard.scan import ScanResult, scan
 from backend_guard.versions import LATEST, allowed
 from tests.oracle import terraform_init
@@ -82,25 +88,50 @@ def _created_elsewhere(result: ScanResult, module_dir: str) -> tuple[list[str], 
     return buckets, tables
 
 
-def _init(project: Path, result: ScanResult, module_dir: str, tmp_path: Path):
+def _named_by_backend(result: ScanResult, module_dir: str) -> tuple[list[str], list[str]]:
+    """Buckets and lock tables the module's own S3 backend names (a name S3 would refuse, such
+    as a JSON template taken literally, cannot exist)."""
+    buckets: list[str] = []
+    tables: list[str] = []
+    for backend in result.modules[module_dir].backends:
+        for attribute in backend.attributes if backend.type == "s3" else ():
+            name = attribute.value.literal
+            if not (isinstance(name, str) and re.fullmatch(r"[a-z0-9.-]{3,63}", name)):
+                continue
+            if attribute.name == "bucket":
+                buckets.append(name)
+            elif attribute.name == "dynamodb_table":
+                tables.append(name)
+    return buckets, tables
+
+
+def _init(
+    project: Path, result: ScanResult, module_dir: str, tmp_path: Path, *, existing: bool = False
+):
     copy = backend_copy(project, tmp_path / "copy")
     buckets, tables = _created_elsewhere(result, module_dir)
+    if existing:
+        own_buckets, own_tables = _named_by_backend(result, module_dir)
+        buckets, tables = buckets + own_buckets, tables + own_tables
     return terraform_init(copy / module_dir, s3_buckets=buckets, dynamodb_tables=tables)
 
 
 @pytest.mark.oracle
+@pytest.mark.parametrize("policy", list(Policy))
 @pytest.mark.parametrize("name", TERRAFORM_PROJECTS)
 def test_terraform_agrees_with_each_verdict(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = PROJECTS / name
     monkeypatch.chdir(project)
-    result = scan(["."], Settings())
+    result = scan(["."], Settings(policy=policy))
+    existing = policy is Policy.REMOTE_ALLOWED
     for module_dir in _root_modules(result):
         errors = _errors(result, module_dir)
         if not errors and _settings_come_at_init(result.modules[module_dir]):
             continue  # deployable with the repository's -backend-config flags, which init lacks here
-        outcome = _init(project, result, module_dir, tmp_path / module_dir.replace("/", "_"))
+        workdir = tmp_path / module_dir.replace("/", "_")
+        outcome = _init(project, result, module_dir, workdir, existing=existing)
         if errors:
             assert not outcome.ok, (
                 f"{name}/{module_dir}: Terraform accepted what {errors[0].rule} calls undeployable"

@@ -4,12 +4,17 @@
 configuration") whose required arguments are neither written in the block nor supplied by
 anything the repository contains: a `*.tfbackend` / `backend.hcl` file, a `-backend-config` flag in
 a workflow, Makefile or script, `TF_CLI_ARGS_init`, or an environment variable the backend reads
-(such as `AWS_REGION` for the S3 region).
+(such as `AWS_REGION` for the S3 region). For OpenTofu 1.8 and later, which evaluates variables in
+a backend at init, also a variable the backend uses (`bucket = var.state_bucket`, directly or
+through a local) that has no default, no value in the module's `terraform.tfvars` or
+`*.auto.tfvars` and none that the CI passes; a definitions file that sets it but that init does
+not load by itself (`prod.tfvars`) is named as the likely intent.
 
 **Why it blocks deployment.** `terraform init` needs every required value before it can reach the
 state. With `-input=false`, as in CI, it fails at once (for S3: three errors, "Missing Required
 Value" for `bucket` and `key` and "Missing region value"); without it, it stops and prompts for
-each value, which fails or hangs in a pipeline.
+each value, which fails or hangs in a pipeline. `tofu init -input=false` likewise fails on a
+variable it cannot get ("Failed to request input from user for variable var.state_bucket").
 
 **Fails:**
 
@@ -92,20 +97,52 @@ def missing_settings(
     return missing
 
 
+def _missing_settings_message(backend: BackendConfig, module: Module, missing: list[str]) -> str:
+    names = [f"`{name}`" for name in missing]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    pronoun = "it" if len(names) == 1 else "them"
+    error = backends.init_error(module.engine.value, backend.type)
+    fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
+    return (
+        f"{backend.label} has no {listed} and nothing in this repository supplies {pronoun}; "
+        f"{base.init(module, ' -input=false')} {fails} and an interactive init stops for input."
+    )
+
+
+def _unset_variables_message(backend: BackendConfig, module: Module) -> str:
+    """OpenTofu's early evaluation needs a value for each variable the backend uses."""
+    uses = [
+        f"`{a.name}` uses {base.words([f'`var.{name}`' for name in a.value.unset])}"
+        for a in backend.attributes
+        if a.value.unset
+    ]
+    names = sorted({name for a in backend.attributes for name in a.value.unset})
+    return (
+        f"{backend.label}: {base.words(uses)}, which {'has' if len(names) == 1 else 'have'} no "
+        "default, no value in the module's "
+        "`terraform.tfvars` or `*.auto.tfvars` and none that the CI passes; "
+        f"{base.init(module, ' -input=false')} fails "
+        f'("Failed to request input from user for variable var.{names[0]}") and an '
+        f"interactive init stops for input.{_set_elsewhere(backend, module)}"
+    )
+
+
+def _set_elsewhere(backend: BackendConfig, module: Module) -> str:
+    """The definitions files that set the variables, which init reads only when named."""
+    files = list(dict.fromkeys(path for a in backend.attributes for path in a.value.unset_set_in))
+    if not files:
+        return ""
+    verb = "sets" if len(files) == 1 else "set"
+    shown = base.words([f"`{path}`" for path in files])
+    flags = "".join(f" -var-file={path.removeprefix(module.dir + '/')}" for path in files[:1])
+    return f" {shown} {verb} it, but init reads such a file only when named: {base.init(module, flags)}."
+
+
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     for backend in context.effective_backends(module):
         missing = missing_settings(backend, module, context)
-        if not missing:
-            continue
-        names = [f"`{name}`" for name in missing]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        pronoun = "it" if len(names) == 1 else "them"
-        error = backends.init_error(module.engine.value, backend.type)
-        fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
-        yield base.finding(
-            META,
-            backend,
-            f"{backend.label} has no {listed} and nothing in this repository supplies {pronoun}; "
-            f"{base.init(module, ' -input=false')} {fails} and an interactive init stops for input.",
-            fix=context.local_fix(backend),
-        )
+        parts = [_missing_settings_message(backend, module, missing)] if missing else []
+        if any(a.value.unset for a in backend.attributes):
+            parts.append(_unset_variables_message(backend, module))
+        if parts:
+            yield base.finding(META, backend, " ".join(parts), fix=context.local_fix(backend))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from backend_guard import context, discover, read
+from backend_guard import context, discover, early_evaluation, read
 from backend_guard.config import Settings
 from backend_guard.model import Engine, FileFacts, Module, ParseProblem, Span, StorageResource
 
@@ -44,6 +44,8 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
     _link_modules(collected.modules, calls)
     collected.repo = context.build(found.setting_files, found.automation_files, collected.storage)
     _choose_engines(collected, settings)
+    for module in collected.modules.values():
+        early_evaluation.resolve_module(module, collected.storage)
     for unread in collected.repo.problems:
         directory = os.path.dirname(unread.span.path) or "."
         collected.module(directory)

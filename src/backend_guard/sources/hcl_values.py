@@ -12,7 +12,7 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{")
 
 
-def _unescape(raw: str) -> str:
+def unescape(raw: str) -> str:
     def replace(match: re.Match[str]) -> str:
         whole = match.group(0)
         if whole in ("$${", "%%{"):
@@ -55,7 +55,7 @@ def _literal(node: Tree | Token) -> object:
             if not isinstance(token, Token):
                 return _NO_LITERAL  # an interpolation or template directive
             chunks.append(str(token))
-        return _unescape("".join(chunks))
+        return unescape("".join(chunks))
     if kind == "literal_value":
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
     if kind == "int_lit":

@@ -31,13 +31,17 @@ class Kind(Enum):
 
     @property
     def cap(self) -> int:
-        return self.value[1]
+        return _CAPS[self]
 
     @property
     def cap_text(self) -> str:
         cap = self.cap
         return f"{cap // MIB} MiB" if cap % MIB == 0 else f"{cap // KIB} KiB"
 
+
+
+# Read once a file: a dictionary is faster to reach than an Enum member's `value`.
+_CAPS = {kind: kind.value[1] for kind in Kind}
 
 class TooLargeError(OSError):
     """A file over the cap of its kind: nothing past the cap was read."""
@@ -64,7 +68,7 @@ def read(
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise OSError(0, "not a regular file")
-        cap = kind.cap
+        cap = _CAPS[kind]
         if status.st_size > cap:
             raise TooLargeError(kind, status.st_size, os.read(descriptor, cap) if head else b"")
         chunks = [os.read(descriptor, status.st_size + 1)]

@@ -26,7 +26,10 @@ class Collected:
     files_read: int = 0
 
     def module(self, directory: str, *, is_cdktf: bool = False) -> Module:
-        return self.modules.setdefault(directory, Module(dir=directory, is_cdktf=is_cdktf))
+        module = self.modules.get(directory)  # called once a file: no Module made to be dropped
+        if module is None:
+            module = self.modules[directory] = Module(dir=directory, is_cdktf=is_cdktf)
+        return module
 
     def problem(self, directory: str, problem: ParseProblem) -> None:
         self.problems.setdefault(directory, []).append(problem)

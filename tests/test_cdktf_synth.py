@@ -56,11 +56,13 @@ def require_synth() -> None:
     skip_or_fail("CDKTF synthesis", "; ".join(missing))
 
 
-def synth(app: Path, outdir: Path) -> Path:
-    """Run the app (`python main.py`) offline; return the directory of its only stack."""
+def run_app(
+    app: Path, outdir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the app (`python main.py`) offline, with `env` added to its environment."""
     home = outdir.with_name(f"{outdir.name}-home")
     home.mkdir()
-    completed = subprocess.run(
+    return subprocess.run(
         ["unshare", "-n", sys.executable, "main.py"],
         cwd=app,
         env={
@@ -68,12 +70,18 @@ def synth(app: Path, outdir: Path) -> Path:
             "HOME": str(home),
             "CDKTF_OUTDIR": str(outdir),
             "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+            **(env or {}),
         },
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
         check=False,
     )
+
+
+def synth(app: Path, outdir: Path) -> Path:
+    """Run the app offline; return the directory of its only stack."""
+    completed = run_app(app, outdir)
     assert completed.returncode == 0, completed.stderr
     manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
     (stack,) = manifest["stacks"].values()

@@ -81,6 +81,12 @@ EXPECTED: dict[str, set[tuple[str, str, int, Severity]]] = {
         ("BG201", "main.py", 25, Severity.WARNING),
     },
     "python_local": set(),
+    # a backend setting from an environment variable: missing where nothing sets it, supplied
+    # where the deploying workflow's step or a `.env` file the app loads sets it
+    "ts_env_bucket": {("BG101", "main.ts", 9, Severity.ERROR)},
+    "ts_env_bucket_from_ci": {("BG104", "main.ts", 9, Severity.ERROR)},
+    "python_env_bucket": {("BG101", "main.py", 12, Severity.ERROR)},
+    "python_env_dotenv": {("BG104", "main.py", 15, Severity.ERROR)},
     "python_namespace": {("BG104", "main.py", 10, Severity.ERROR)},
     "python_alias_gcs": {
         ("BG202", "main.py", 9, Severity.NOTE),
@@ -958,7 +964,7 @@ new Api(new App(), 'api', process.argv[2]);
 """
     )
     (finding,) = [f for f in scan_here(tmp_path, monkeypatch).findings if f.rule == "BG106"]
-    assert "organization 'acme' (no API token" in finding.message
+    assert 'organization "acme" (no API token' in finding.message
     assert "no workspace" not in finding.message
 
 

@@ -58,6 +58,9 @@ class Value:
     functions: tuple[str, ...] = ()  # function names called, e.g. ("lower",)
     uninterpolated_template: bool = False  # a "${...}" the engine will take literally (JSON)
     known: str | None = None  # what was resolved statically, e.g. "defaults to 'my-bucket'"
+    # CDKTF: the environment variables a program reads the value from, when their absence at
+    # synth leaves it unset or empty (`process.env.BUCKET!`, `os.getenv("BUCKET")`).
+    environment: tuple[str, ...] = ()
 
     @property
     def is_known(self) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from backend_guard import versions
 from backend_guard.choices import Policy
+from backend_guard.ci_environment import set_by_ci
 from backend_guard.context import RepoContext
 from backend_guard.model import (
     BackendConfig,
@@ -19,6 +20,7 @@ from backend_guard.model import (
     Severity,
     Span,
     StorageResource,
+    Value,
 )
 
 
@@ -96,8 +98,40 @@ def finding(
     )
 
 
+def shown(value: Value) -> str:
+    """A value as a message names it: what is known of it (`"acme-state"`), the environment
+    variable a program reads it from, else the expression as written."""
+    if value.known:
+        return value.known
+    if value.is_known and isinstance(value.literal, str):
+        return f'"{value.literal}"'
+    if value.environment:
+        return f"from `{value.environment[0]}`"
+    return f"`{value.text}`"
+
+
 def words(names: list[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def unset_settings(backend: BackendConfig, context: RuleContext) -> dict[str, str]:
+    """The arguments a program reads from environment variables that nothing sets, each with
+    its variable (`{"bucket": "BACKEND_BUCKET"}`)."""
+    unset: dict[str, str] = {}
+    for attribute in backend.attributes:
+        value = attribute.value
+        if not value.environment or not _empty(value.literal):
+            continue
+        if not any(set_by_ci(name, context.repo, backend.path) for name in value.environment):
+            unset[attribute.name] = value.environment[0]
+    return unset
+
+
+def _empty(literal: object) -> bool:
+    """What an unset variable leaves: nothing, an empty string, or a workspace without a name."""
+    if isinstance(literal, dict):
+        return all(_empty(item) for item in literal.values())
+    return literal in (None, "")

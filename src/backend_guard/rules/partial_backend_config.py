@@ -4,7 +4,10 @@
 configuration") whose required arguments are neither written in the block nor supplied by
 anything the repository contains: a `*.tfbackend` / `backend.hcl` file, a `-backend-config` flag in
 a workflow, Makefile or script, `TF_CLI_ARGS_init`, or an environment variable the backend reads
-(such as `AWS_REGION` for the S3 region).
+(such as `AWS_REGION` for the S3 region). In a CDKTF program, a required setting read from an
+environment variable (`process.env.BACKEND_BUCKET!`, `os.getenv("STATE_BUCKET")`) that no workflow,
+job or step `env:` and no `.env` file the app loads sets is missing too: synth leaves it out (or
+empty).
 
 **Why it blocks deployment.** `terraform init` needs every required value before it can reach the
 state. With `-input=false`, as in CI, it fails at once (for S3: three errors, "Missing Required
@@ -62,9 +65,10 @@ META = base.Meta("BG101", "partial-backend-config", Severity.ERROR)
 
 
 def missing_settings(
-    backend: BackendConfig, module: Module, context: base.RuleContext
+    backend: BackendConfig, module: Module, context: base.RuleContext, unset: dict[str, str]
 ) -> list[str]:
-    """Required settings of `backend` that nothing provides; [] when something may provide them."""
+    """Required settings of `backend` that nothing provides (those in `unset` count as not
+    written); [] when something may provide them."""
     backend_type = backends.lookup(module.engine.value, backend.type)
     if backend_type is None or backend.kind is not BackendKind.BACKEND or backend.type == "remote":
         return []  # HCP Terraform settings are hcp-terraform-backend's
@@ -73,7 +77,7 @@ def missing_settings(
     supplied = context.repo.supplied_for(backend.type)
     if any(s.unknown and not s.keys for s in supplied):
         return []  # a computed -backend-config file: it may supply anything
-    present = {a.name for a in backend.attributes}
+    present = {a.name for a in backend.attributes if a.name not in unset}
     for item in supplied:
         present |= item.keys
     env = set(context.repo.env)
@@ -92,20 +96,34 @@ def missing_settings(
     return missing
 
 
-def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
-    for backend in context.effective_backends(module):
-        missing = missing_settings(backend, module, context)
-        if not missing:
-            continue
-        names = [f"`{name}`" for name in missing]
+def _what(missing: list[str], unset: dict[str, str], label: str) -> str:
+    """`backend "s3" has no `key` and nothing in this repository supplies it`, or with values
+    from the environment: `... takes `bucket` from `BACKEND_BUCKET`, which nothing sets`."""
+    absent = [name for name in missing if name not in unset]
+    from_env = [f"`{name}` from `{unset[name]}`" for name in missing if name in unset]
+    parts = []
+    if absent:
+        names = [f"`{name}`" for name in absent]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         pronoun = "it" if len(names) == 1 else "them"
+        parts.append(f"has no {listed} and nothing in this repository supplies {pronoun}")
+    if from_env:
+        parts.append(f"takes {base.words(from_env)}, which nothing sets")
+    return f"{label} " + "; it ".join(parts)
+
+
+def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
+    for backend in context.effective_backends(module):
+        unset = base.unset_settings(backend, context)
+        missing = missing_settings(backend, module, context, unset)
+        if not missing:
+            continue
         error = backends.init_error(module.engine.value, backend.type)
         fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
         yield base.finding(
             META,
             backend,
-            f"{backend.label} has no {listed} and nothing in this repository supplies {pronoun}; "
-            f"{base.init(module, ' -input=false')} {fails} and an interactive init stops for input.",
+            f"{_what(missing, unset, backend.label)}; {base.init(module, ' -input=false')} "
+            f"{fails} and an interactive init stops for input.",
             fix=context.local_fix(backend),
         )

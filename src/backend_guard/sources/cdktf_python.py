@@ -44,6 +44,9 @@ class PythonProgram(Program):
     LITERALS = frozenset({"integer", "float", "true", "false", "none"})
     # `x or "default"`; `bucket=` in `f(bucket=x)` and `.bucket` in `self.bucket` name nothing
     REFERENCES = frozenset({"attribute", "subscript"})
+    # `os.environ["BUCKET"]`, `os.getenv("BUCKET")`, `os.environ.get("BUCKET", "default")`
+    ENV_OBJECTS = frozenset({"os.environ", "environ"})
+    ENV_GETTERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
     DEFAULTS = frozenset({("boolean_operator", "or")})
     NOT_REFERENCES = frozenset({("keyword_argument", "name"), ("attribute", "attribute")})
     UNWRAPPED = {"parenthesized_expression": 0}
@@ -134,8 +137,7 @@ class PythonProgram(Program):
         return f"'{value}'" if isinstance(value, str) else str(value)
 
     def _call(self, node: Node, depth: int) -> Resolved:
-        """A workspace class, else `kwargs.get('x', 'default')`, `os.getenv('X', 'default')`,
-        `os.environ.get(...)`."""
+        """A workspace class, else `kwargs.get('x', 'default')`."""
         function = node.child_by_field_name("function")
         if function is not None and self._workspace_class(function) and self._arguments(node):
             return super()._call(node, depth)

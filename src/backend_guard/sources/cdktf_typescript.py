@@ -47,7 +47,8 @@ class TypeScriptProgram(Program):
     LITERALS = frozenset({"string", "number", "true", "false", "null"})
     # `{ bucket }` reads `bucket`; `props?.bucket ?? 'default'`
     NAMES = frozenset({"identifier", _SHORTHAND})
-    REFERENCES = frozenset({"member_expression"})
+    REFERENCES = frozenset({"member_expression", "subscript_expression"})
+    ENV_OBJECTS = frozenset({"process.env"})  # `process.env.BUCKET`, `process.env["BUCKET"]`
     DEFAULTS = frozenset({("binary_expression", "||"), ("binary_expression", "??")})
     UNWRAPPED = {
         "parenthesized_expression": 0,

@@ -16,6 +16,7 @@ from typing import ClassVar
 from tree_sitter import Language, Node, Parser
 
 from backend_guard.model import Attribute, Span, Syntax, Value
+from backend_guard.sources.cdktf import environment
 from backend_guard.sources.cdktf.cdktf_api import (
     BACKEND_CLASSES,
     WORKSPACE_CLASSES,
@@ -85,6 +86,8 @@ class Program(ParsedSource):
     NOT_REFERENCES: ClassVar[frozenset[tuple[str, str]]] = frozenset()
     READS_STORAGE: ClassVar[bool] = False  # whether the storage a stack creates is read
     READS_BINDINGS: ClassVar[bool] = False  # whether bindings that fed a backend are found
+    ENV_OBJECTS: ClassVar[frozenset[str]] = frozenset()  # `process.env` in `process.env.X`
+    ENV_GETTERS: ClassVar[frozenset[str]] = frozenset()  # `os.getenv` in `os.getenv("X")`
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text, _parser(self._grammar(path)))
@@ -194,6 +197,14 @@ class Program(ParsedSource):
         if arguments is None:
             return []
         return [e for e in map(self._argument, arguments.named_children) if e is not None]
+
+    def callee_text(self, call: Node) -> str:
+        """What a call calls, as written: `os.getenv` in `os.getenv("X")`."""
+        receiver, name = self._member_call(call)
+        if name is None:
+            return ""
+        owner = f"{self.node_text(receiver)}." if receiver is not None else ""
+        return owner + self.node_text(name)
 
     def _member_call(self, call: Node) -> tuple[Node | None, Node | None]:
         """The receiver (None for a bare call) and the name of a method call."""
@@ -492,9 +503,10 @@ class Program(ParsedSource):
         if kind in self.NAMES:
             return self._named(node, depth)
         if kind in self.REFERENCES:
-            return Resolved(props=(self._reference(node),))
+            return environment.variable_read(self, node)
         if kind in self.CONSTRUCTORS or kind in self.CALLS:
-            return self._call(node, depth)
+            read = environment.getter_call(self, node, depth)
+            return read if read is not None else self._call(node, depth)
         operator = node.child_by_field_name("operator")
         if operator is not None and (kind, self.node_text(operator)) in self.DEFAULTS:
             return self._with_default(node, depth)

@@ -37,6 +37,7 @@ BEFORE: dict[str, dict[str, set[str]]] = {
     "python_namespace": {"backend": {"s3"}},
     "python_alias_gcs": {"backend": {"gcs"}},
     "python_cloud": {"cloud": set()},
+    "python_settings_module": {"cloud": set()},
     "python_leftover_override": {"backend": {"local", "s3"}},
     "python_state_store": {"backend": {"s3"}},
     "python_toplevel_stack": {"backend": {"s3"}},

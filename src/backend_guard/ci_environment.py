@@ -13,11 +13,11 @@ import os
 import re
 import stat
 
+from backend_guard.cdktf_apps import app_dir
 from backend_guard.context import RepoContext
 from backend_guard.model import Span
 
 _MAX_BYTES = 64 * 1024  # a `.env` file, or the head of a program read for its dotenv import
-_MAX_LEVELS = 8  # how far above a program its app's `cdktf.json` is looked for
 _DOTENV_LINE = re.compile(r"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=")
 
 
@@ -32,7 +32,7 @@ def _dotenv(program: str) -> dict[str, Span]:
     """The variables of the `.env` file of the program's app, when the program loads it."""
     if b"dotenv" not in _head(program):
         return {}
-    app = _app_dir(os.path.dirname(program))
+    app = app_dir(os.path.dirname(program))
     path = os.path.join(app, ".env") if app is not None else None
     text = _head(path).decode("utf-8", "replace") if path is not None else ""
     shown = os.path.relpath(path).replace(os.sep, "/") if path is not None else ""
@@ -41,18 +41,6 @@ def _dotenv(program: str) -> dict[str, Span]:
         line = text.count("\n", 0, match.start()) + 1
         found.setdefault(match["name"], Span(shown, line, 1, line, 1))
     return found
-
-
-def _app_dir(directory: str) -> str | None:
-    """The nearest directory at or above `directory` that holds `cdktf.json`."""
-    for _ in range(_MAX_LEVELS):
-        if os.path.isfile(os.path.join(directory, "cdktf.json")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
-    return None
 
 
 def _head(path: str) -> bytes:

@@ -37,6 +37,7 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
     collected = Collected(found)
     calls = _read_configuration(collected)
     _drop_synthesized(collected, _read_programs(collected))
+    _count_apps(collected)
     for problem in found.problems:
         directory = os.path.dirname(problem.path) or "."
         collected.problem(directory, ParseProblem(Span(problem.path, 1, 1, 1, 1), problem.message))
@@ -77,9 +78,11 @@ def _read_programs(collected: Collected) -> set[str]:
     program_apps: set[str] = set()
     for path in collected.found.program_files:
         facts, text = read.read_program(path)
+        # a program of an app is scanned even when its bytes show it declares no backend
+        if facts is not None or any(path.startswith(f"{app}/") or app == "." for app in apps):
+            collected.files_read += 1
         if facts is None:
             continue
-        collected.files_read += 1
         collected.storage.extend(facts.storage)
         if not (facts.backends or facts.problems):
             continue
@@ -91,6 +94,19 @@ def _read_programs(collected: Collected) -> set[str]:
             program_apps.update(app for app in apps if path.startswith(f"{app}/") or app == ".")
         _program_problems(collected, path, facts)
     return program_apps
+
+
+def _count_apps(collected: Collected) -> None:
+    """A CDKTF app whose programs declare no backend is still a root module, with the local
+    backend synth adds: it counts, with its program files."""
+    for app in collected.found.cdktf_apps:
+        prefix = "" if app == "." else f"{app}/"
+        if any(m.is_cdktf and m.dir.startswith(prefix) for m in collected.modules.values()):
+            continue
+        programs = [p for p in collected.found.program_files if p.startswith(prefix)]
+        module = collected.module(app, is_cdktf=True)
+        fresh = [p for p in programs if p not in module.files]
+        module.files.extend(fresh)
 
 
 def _program_problems(collected: Collected, path: str, facts: FileFacts) -> None:

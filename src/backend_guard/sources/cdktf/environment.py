@@ -44,7 +44,7 @@ def getter_call(program: Program, node: Node, depth: int) -> Resolved | None:
     """`os.getenv("BUCKET")`, `os.Getenv("BUCKET")`, `System.getenv("BUCKET")`: the variable it
     reads, and the default it falls back to when given one (`os.getenv("BUCKET", "acme")`);
     None when `node` is no such call."""
-    callee = program.callee_text(node)
+    callee = _callee(program, node)
     if callee not in program.ENV_GETTERS:
         return None
     values = program._arguments(node)
@@ -56,3 +56,12 @@ def getter_call(program: Program, node: Node, depth: int) -> Resolved | None:
     if len(values) < 2:
         return read
     return with_default(read, program.resolve(values[1], depth + 1), written, program._shown)
+
+
+def _callee(program: Program, call: Node) -> str:
+    """What a call calls, as written: `os.getenv` in `os.getenv("X")`."""
+    receiver, name = program._member_call(call)
+    if name is None:
+        return ""
+    owner = f"{program.node_text(receiver)}." if receiver is not None else ""
+    return owner + program.node_text(name)

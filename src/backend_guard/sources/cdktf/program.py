@@ -16,7 +16,7 @@ from typing import ClassVar
 from tree_sitter import Language, Node, Parser
 
 from backend_guard.model import Attribute, Span, Syntax, Value
-from backend_guard.sources.cdktf import environment
+from backend_guard.sources.cdktf import environment, imported
 from backend_guard.sources.cdktf.cdktf_api import (
     BACKEND_CLASSES,
     WORKSPACE_CLASSES,
@@ -91,6 +91,7 @@ class Program(ParsedSource):
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text, _parser(self._grammar(path)))
+        self.imports: dict[str, tuple[str, str]] = {}  # name -> (module, name) it imports
         self._read_imports()
 
     # -- hooks: what each language reads in its own way ---------------------------------------
@@ -101,6 +102,10 @@ class Program(ParsedSource):
 
     def _read_imports(self) -> None:
         """Note the local names of the `cdktf` module and of its classes."""
+
+    def module_files(self, specifier: str) -> list[str]:
+        """The files, relative to this one, an import of `specifier` may read."""
+        return []
 
     def is_cdktf(self) -> bool:
         """Whether the parsed file is read for backends at all."""
@@ -197,14 +202,6 @@ class Program(ParsedSource):
         if arguments is None:
             return []
         return [e for e in map(self._argument, arguments.named_children) if e is not None]
-
-    def callee_text(self, call: Node) -> str:
-        """What a call calls, as written: `os.getenv` in `os.getenv("X")`."""
-        receiver, name = self._member_call(call)
-        if name is None:
-            return ""
-        owner = f"{self.node_text(receiver)}." if receiver is not None else ""
-        return owner + self.node_text(name)
 
     def _member_call(self, call: Node) -> tuple[Node | None, Node | None]:
         """The receiver (None for a bare call) and the name of a method call."""
@@ -516,7 +513,7 @@ class Program(ParsedSource):
         """A name's value; a parameter's default is shown as one."""
         value = self.binding(self.node_text(node), node)
         if value is None:
-            return Resolved()
+            return imported.value_of(self, self.node_text(node), depth)
         resolved = self.resolve(value, depth + 1)
         parameter = value.parent is not None and "parameter" in value.parent.type
         if parameter and resolved.literal is not None:

@@ -58,11 +58,12 @@ def require_synth() -> None:
 
 
 def run_app(
-    app: Path, outdir: Path, env: dict[str, str] | None = None
+    app: Path, outdir: Path, env: dict[str, str] | None = None, home: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the app (`python main.py`) offline, with `env` added to its environment."""
-    home = outdir.with_name(f"{outdir.name}-home")
-    home.mkdir()
+    """Run the app (`python main.py`) offline, with `env` added to its environment; HOME is
+    `home`, by default a folder beside `outdir`."""
+    home = home or outdir.with_name(f"{outdir.name}-home")
+    home.mkdir(exist_ok=True)
     return subprocess.run(
         ["unshare", "-n", sys.executable, "main.py"],
         cwd=app,

@@ -165,6 +165,9 @@ class Module:
     called_from: list[str] = field(default_factory=list)  # dirs of modules whose `source` is this
     engine: Engine = Engine.TERRAFORM
     is_cdktf: bool = False
+    # Synthesized output (`cdktf.out/stacks/*/cdk.tf.json`) whose backend the app's program no
+    # longer makes: stale until `cdktf synth` runs again.
+    stale_backends: list[BackendConfig] = field(default_factory=list)
 
     @property
     def is_root(self) -> bool:

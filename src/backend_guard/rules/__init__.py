@@ -28,6 +28,7 @@ _MODULES = (
     "child_module_backend",
     "cdktf_backend_override",
     "cdktf_state_props",
+    "cdktf_stale_synth",
 )
 
 DOCS_URL = "https://github.com/backend-guard/backend-guard/blob/main/docs/rules.md"

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from backend_guard import context, discover, read
 from backend_guard.config import Settings
-from backend_guard.model import Engine, FileFacts, Module, ParseProblem, Span, StorageResource
+from backend_guard.model import (
+    Engine,
+    FileFacts,
+    Module,
+    Origin,
+    ParseProblem,
+    Span,
+    StorageResource,
+)
 
 
 @dataclass
@@ -36,7 +44,8 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
     """Read every file `discover` found into facts, modules and the repository's context."""
     collected = Collected(found)
     calls = _read_configuration(collected)
-    _drop_synthesized(collected, _read_programs(collected))
+    _read_programs(collected)
+    _drop_synthesized(collected)
     _count_apps(collected)
     for problem in found.problems:
         directory = os.path.dirname(problem.path) or "."
@@ -72,10 +81,9 @@ def _read_configuration(collected: Collected) -> dict[str, list[str]]:
     return calls
 
 
-def _read_programs(collected: Collected) -> set[str]:
-    """Read every CDKTF program file; the apps whose programs declare a backend."""
+def _read_programs(collected: Collected) -> None:
+    """Read every CDKTF program file into the modules of its stacks."""
     apps = collected.found.cdktf_apps
-    program_apps: set[str] = set()
     for path in collected.found.program_files:
         facts, text = read.read_program(path)
         # a program of an app is scanned even when its bytes show it declares no backend
@@ -91,9 +99,7 @@ def _read_programs(collected: Collected) -> set[str]:
             module = collected.module(backend.module_dir, is_cdktf=True)
             module.files.append(path)
             module.backends.append(backend)
-            program_apps.update(app for app in apps if path.startswith(f"{app}/") or app == ".")
         _program_problems(collected, path, facts)
-    return program_apps
 
 
 def _count_apps(collected: Collected) -> None:
@@ -118,20 +124,42 @@ def _program_problems(collected: Collected, path: str, facts: FileFacts) -> None
         collected.problem(directory, problem)
 
 
-def _drop_synthesized(collected: Collected, program_apps: set[str]) -> None:
-    """Synthesized output of an app whose program was read says the same again: the program is
-    what must change, so only it is reported."""
-    synthesized = [f.path for f in collected.found.config_files if f.synthesized]
-    synthesized_apps = {
-        app
-        for app in collected.found.cdktf_apps
-        if any(path.startswith(f"{app}/") for path in synthesized)
+def _drop_synthesized(collected: Collected) -> None:
+    """Synthesized output of an app whose program the scan reads says the same again: the
+    program is what must change, so only it is reported. Output holding a backend the program
+    no longer makes is stale, and kept for a note that says so."""
+    programs = [os.path.abspath(path) for path in collected.found.program_files]
+    for module in collected.modules.values():
+        app = _synthesizing_app(module)
+        if app is None or not any(path.startswith(app) for path in programs):
+            continue
+        made = _made_by_programs(collected, app)
+        module.stale_backends = [b for b in module.backends if b.type not in made]
+        module.backends.clear()
+        module.files.clear()  # the stack is counted once, as its program
+
+
+def _synthesizing_app(module: Module) -> str | None:
+    """The directory (absolute, ending in a separator) of the app whose `cdktf synth` wrote the
+    module, when it is synthesized output."""
+    marker = "cdktf.out/stacks/"
+    if not any(b.origin is Origin.SYNTHESIZED for b in module.backends):
+        return None
+    directory = os.path.abspath(module.dir).replace(os.sep, "/") + "/"
+    at = directory.rfind(f"/{marker}")
+    return directory[: at + 1].replace("/", os.sep) if at >= 0 else None
+
+
+def _made_by_programs(collected: Collected, app: str) -> set[str]:
+    """The backend types the app's programs make; `local` alone when they name none."""
+    made = {
+        backend.type
+        for module in collected.modules.values()
+        if module.is_cdktf
+        for backend in module.backends
+        if os.path.abspath(backend.path).startswith(app)
     }
-    for app in program_apps & synthesized_apps:
-        prefix = "cdktf.out/" if app == "." else f"{app}/cdktf.out/"
-        for module in collected.modules.values():
-            if module.dir.startswith(prefix):
-                module.backends.clear()
+    return made or {"local"}
 
 
 def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> None:

@@ -110,6 +110,9 @@ class BackendConfig:
     # CDKTF: the construct's config is computed (a parameter, a spread): an argument not among
     # `attributes` may still be given.
     arguments_unknown: bool = False
+    # CDKTF: the condition (as a message words it) that keeps the construct from running when
+    # the environment variables it reads are unset, and those variables; None when it runs.
+    off_by_default: tuple[str, tuple[str, ...]] | None = None
 
     def exclusive_with(self, other: BackendConfig) -> bool:
         """Whether at most one of the two runs: they sit in different arms of one branch."""

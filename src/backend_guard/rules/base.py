@@ -46,8 +46,17 @@ class RuleContext:
         and a child module's backends are not used at all."""
         if not module.is_root:
             return []
-        overrides = [b for b in module.backends if b.origin is Origin.OVERRIDE_FILE]
-        return overrides[-1:] if overrides else list(module.backends)
+        running = [b for b in module.backends if self.runs_by_default(b)]
+        overrides = [b for b in running if b.origin is Origin.OVERRIDE_FILE]
+        return overrides[-1:] if overrides else running
+
+    def runs_by_default(self, backend: BackendConfig) -> bool:
+        """Whether a CDKTF construct runs when the app is synthesized: it sits in no branch the
+        default environment skips, or the CI sets a variable the branch reads."""
+        if backend.off_by_default is None:
+            return True
+        _, variables = backend.off_by_default
+        return any(set_by_ci(name, self.repo, backend.path) for name in variables)
 
     def allowed_versions(self, module: Module) -> list[versions.Version] | None:
         """Releases `required_version` admits; without one, CI installs the newest."""

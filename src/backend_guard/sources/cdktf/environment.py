@@ -36,7 +36,9 @@ def variable_read(program: Program, node: Node) -> Resolved:
             if name.type in ("property_identifier", "identifier")
             else program.resolve(name).literal
         )
-        return Resolved(props=read.props, env=(variable,)) if isinstance(variable, str) else read
+        if not isinstance(variable, str):
+            return read
+        return Resolved(props=read.props, env=(variable,), reads=(variable,))
     return read
 
 
@@ -52,7 +54,7 @@ def getter_call(program: Program, node: Node, depth: int) -> Resolved | None:
     if not isinstance(variable, str):
         return None
     written = f"{callee}({program.node_text(values[0])})"
-    read = Resolved(props=(written,), env=(variable,))
+    read = Resolved(props=(written,), env=(variable,), reads=(variable,))
     if len(values) < 2:
         return read
     return with_default(read, program.resolve(values[1], depth + 1), written, program._shown)

@@ -20,6 +20,7 @@ class Resolved:
     # The environment variables it is read from, when their absence leaves it unset or empty:
     # `process.env.BUCKET!`, `os.getenv("BUCKET")`, `process.env.BUCKET ?? ""`.
     env: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()  # every environment variable it is read from, defaults or not
 
 
 def workspace(class_name: str, argument: Resolved | None) -> Resolved:
@@ -39,13 +40,15 @@ def with_default(
     is x as the program writes it, `shown` how the language shows a known value)."""
     if value.literal is not None:
         return value
+    reads = value.reads + default.reads
     if default.literal is None:
-        return Resolved(props=value.props + default.props, env=value.env)
+        return Resolved(props=value.props + default.props, env=value.env, reads=reads)
     return Resolved(
         default.literal,
         f"{shown(default.literal)} (the default of `{written}`)",
         value.props + default.props,
         env=value.env if default.literal == "" else (),
+        reads=reads,
     )
 
 

@@ -171,6 +171,8 @@ class Module:
     # Synthesized output (`cdktf.out/stacks/*/cdk.tf.json`) whose backend the app's program no
     # longer makes: stale until `cdktf synth` runs again.
     stale_backends: list[BackendConfig] = field(default_factory=list)
+    # Other modules whose backend is this module's: the same file, linked into each.
+    shares_backend_with: list[str] = field(default_factory=list)
 
     @property
     def is_root(self) -> bool:

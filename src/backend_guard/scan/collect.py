@@ -8,7 +8,7 @@ that unparseable-file reports it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from backend_guard import context, discover, read
 from backend_guard.config import Settings
@@ -21,6 +21,7 @@ from backend_guard.model import (
     Span,
     StorageResource,
 )
+from backend_guard.scan import links
 
 
 @dataclass
@@ -62,18 +63,30 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
 
 
 def _read_configuration(collected: Collected) -> dict[str, list[str]]:
-    """Read every configuration file into its module; the local module calls, by caller."""
+    """Read every configuration file into its module; the local module calls, by caller. A file
+    linked into several modules is read at its own path, and its backend kept by the first."""
     calls: dict[str, list[str]] = {}
-    for file in collected.found.config_files:
+    files = collected.found.config_files
+    linked = links.targets(files)
+    snippets = links.snippet_folders(files, set(linked.values()))
+    first_reader: dict[str, str] = {}  # a linked file -> the module that keeps its backend
+    for file in files:
+        if file.module_dir in snippets:
+            continue
         module = collected.module(file.module_dir)
         module.files.append(file.path)
         collected.files_read += 1
-        facts, text = read.read_config(file)
+        target = linked.get(file.path)
+        facts, text = read.read_config(replace(file, path=target) if target else file)
         if facts is None:
             continue
         if text is not None:
-            collected.texts[file.path] = text
-        module.backends.extend(facts.backends)
+            collected.texts[target or file.path] = text
+        keeper = first_reader.setdefault(target, file.module_dir) if target else file.module_dir
+        if keeper != file.module_dir and facts.backends:
+            collected.modules[keeper].shares_backend_with.append(file.module_dir)
+        else:
+            module.backends.extend(facts.backends)
         module.required_versions.extend(facts.required_versions)
         collected.storage.extend(facts.storage)
         calls.setdefault(file.module_dir, []).extend(facts.module_sources)

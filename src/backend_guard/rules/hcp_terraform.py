@@ -78,7 +78,11 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         if context.policy is base.Policy.REMOTE_ALLOWED and not gaps:
             continue
         organization = backend.attribute("organization")
-        where = f" organization {base.shown(organization.value)}" if organization else ""
+        where = (
+            f" organization {base.shown(organization.value)}"
+            if organization and "organization" not in base.unset_settings(backend, context)
+            else ""
+        )
         detail = f" ({base.words(gaps)})" if gaps else ""
         yield base.finding(
             META,

@@ -38,11 +38,21 @@ def off_by_default(program: Program, node: Node) -> tuple[str, tuple[str, ...]] 
             if condition is None and parent.type == "conditional_expression":
                 condition = parent.named_children[1]
             value, reads = _evaluate(program, condition, 0) if condition else (_UNKNOWN, set())
-            if value is not _UNKNOWN and reads and bool(value) is not wanted:
-                text = f"`{program.node_text(_bare(condition))}`" if condition else ""
+            value = value if value is _UNKNOWN else bool(value)
+            if condition is not None and value is not _UNKNOWN and reads and value is not wanted:
+                text = _worded(program, _bare(condition))
                 return (text if wanted else f"{text} is false"), tuple(sorted(reads))
         child, parent = parent, parent.parent
     return None
+
+
+def _worded(program: Program, condition: Node) -> str:
+    """`USE_REMOTE` (`process.env.USE_REMOTE === "true"`): a name with the condition it holds."""
+    text = f"`{program.node_text(condition)}`"
+    if condition.type not in program.NAMES:
+        return text
+    bound = program.binding(program.node_text(condition), condition)
+    return f"{text} (`{program.node_text(bound)}`)" if bound is not None else text
 
 
 def _arm(parent: Node, child: Node) -> bool | None:

@@ -543,7 +543,10 @@ CSHARP_VALUES = (
                 "profile": None,
             },
             {"max_retries", "encrypt"},  # a literal in a jsii helper is written as a literal
-            {"ec2_metadata_service_endpoint": ("props.Endpoint",)},
+            {
+                "ec2_metadata_service_endpoint": ("props.Endpoint",),
+                "profile": ('os.Getenv("P")',),
+            },
             id="go",
         ),
         pytest.param(
@@ -559,7 +562,7 @@ CSHARP_VALUES = (
                 "profile": None,
             },
             {"max_retries", "encrypt"},
-            {"dynamodb_table": ("props.table",)},
+            {"dynamodb_table": ("props.table",), "profile": ('System.getenv("P")',)},
             id="java",
         ),
         pytest.param(

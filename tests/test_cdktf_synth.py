@@ -37,6 +37,7 @@ BEFORE: dict[str, dict[str, set[str]]] = {
     "python_namespace": {"backend": {"s3"}},
     "python_alias_gcs": {"backend": {"gcs"}},
     "python_cloud": {"cloud": set()},
+    "python_settings_module": {"cloud": set()},
     "python_leftover_override": {"backend": {"local", "s3"}},
     "python_state_store": {"backend": {"s3"}},
     "python_toplevel_stack": {"backend": {"s3"}},
@@ -56,11 +57,14 @@ def require_synth() -> None:
     skip_or_fail("CDKTF synthesis", "; ".join(missing))
 
 
-def synth(app: Path, outdir: Path) -> Path:
-    """Run the app (`python main.py`) offline; return the directory of its only stack."""
-    home = outdir.with_name(f"{outdir.name}-home")
-    home.mkdir()
-    completed = subprocess.run(
+def run_app(
+    app: Path, outdir: Path, env: dict[str, str] | None = None, home: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the app (`python main.py`) offline, with `env` added to its environment; HOME is
+    `home`, by default a folder beside `outdir`."""
+    home = home or outdir.with_name(f"{outdir.name}-home")
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
         ["unshare", "-n", sys.executable, "main.py"],
         cwd=app,
         env={
@@ -68,12 +72,18 @@ def synth(app: Path, outdir: Path) -> Path:
             "HOME": str(home),
             "CDKTF_OUTDIR": str(outdir),
             "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+            **(env or {}),
         },
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
         check=False,
     )
+
+
+def synth(app: Path, outdir: Path) -> Path:
+    """Run the app offline; return the directory of its only stack."""
+    completed = run_app(app, outdir)
     assert completed.returncode == 0, completed.stderr
     manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
     (stack,) = manifest["stacks"].values()

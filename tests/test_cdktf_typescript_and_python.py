@@ -81,6 +81,16 @@ EXPECTED: dict[str, set[tuple[str, str, int, Severity]]] = {
         ("BG201", "main.py", 25, Severity.WARNING),
     },
     "python_local": set(),
+    # no backend construct: synth adds the local one
+    "python_implicit_local": set(),
+    # the organization is a constant of a settings module of the app
+    "python_settings_module": {("BG106", "main.py", 12, Severity.ERROR)},
+    # a backend setting from an environment variable: missing where nothing sets it, supplied
+    # where the deploying workflow's step or a `.env` file the app loads sets it
+    "ts_env_bucket": {("BG101", "main.ts", 9, Severity.ERROR)},
+    "ts_env_bucket_from_ci": {("BG104", "main.ts", 9, Severity.ERROR)},
+    "python_env_bucket": {("BG101", "main.py", 12, Severity.ERROR)},
+    "python_env_dotenv": {("BG104", "main.py", 15, Severity.ERROR)},
     "python_namespace": {("BG104", "main.py", 10, Severity.ERROR)},
     "python_alias_gcs": {
         ("BG202", "main.py", 9, Severity.NOTE),

@@ -124,6 +124,12 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
         {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
         {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
     ),
+    # one backend file linked into two modules: one finding, where it is written
+    # (tests/test_linked_backends.py)
+    "linked_backend": (
+        {("BG101", "shared/backend.tofu", 3)},
+        {("BG101", "shared/backend.tofu", 3)},
+    ),
 }
 
 

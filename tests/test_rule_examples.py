@@ -54,9 +54,9 @@ def _files(section: str) -> dict[str, str]:
                 : marks[0].start() if marks else None
             ]
         for mark, following in zip(marks, [*marks[1:], None], strict=False):
-            files[mark.group("path")] = body[
-                mark.start() : following.start() if following else None
-            ]
+            # JSON has no comments: there the mark only names the file
+            start = mark.end() + 1 if block.group("language") == "json" else mark.start()
+            files[mark.group("path")] = body[start : following.start() if following else None]
     return files
 
 

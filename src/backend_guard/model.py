@@ -62,6 +62,9 @@ class Value:
     # definitions files that set them but that init reads only when `-var-file` names them.
     unset: tuple[str, ...] = ()
     unset_set_in: tuple[str, ...] = ()
+    # CDKTF: the environment variables a program reads the value from, when their absence at
+    # synth leaves it unset or empty (`process.env.BUCKET!`, `os.getenv("BUCKET")`).
+    environment: tuple[str, ...] = ()
 
     @property
     def is_known(self) -> bool:
@@ -111,6 +114,9 @@ class BackendConfig:
     # CDKTF: the construct's config is computed (a parameter, a spread): an argument not among
     # `attributes` may still be given.
     arguments_unknown: bool = False
+    # CDKTF: the condition (as a message words it) that keeps the construct from running when
+    # the environment variables it reads are unset, and those variables; None when it runs.
+    off_by_default: tuple[str, tuple[str, ...]] | None = None
 
     def exclusive_with(self, other: BackendConfig) -> bool:
         """Whether at most one of the two runs: they sit in different arms of one branch."""
@@ -166,6 +172,11 @@ class Module:
     called_from: list[str] = field(default_factory=list)  # dirs of modules whose `source` is this
     engine: Engine = Engine.TERRAFORM
     is_cdktf: bool = False
+    # Synthesized output (`cdktf.out/stacks/*/cdk.tf.json`) whose backend the app's program no
+    # longer makes: stale until `cdktf synth` runs again.
+    stale_backends: list[BackendConfig] = field(default_factory=list)
+    # Other modules whose backend is this module's: the same file, linked into each.
+    shares_backend_with: list[str] = field(default_factory=list)
 
     @property
     def is_root(self) -> bool:

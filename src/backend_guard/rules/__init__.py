@@ -28,6 +28,8 @@ _MODULES = (
     "child_module_backend",
     "cdktf_backend_override",
     "cdktf_state_props",
+    "cdktf_stale_synth",
+    "cdktf_default_off",
 )
 
 DOCS_URL = "https://github.com/backend-guard/backend-guard/blob/main/docs/rules.md"

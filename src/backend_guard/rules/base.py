@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from backend_guard import versions
 from backend_guard.choices import Policy
+from backend_guard.ci_environment import set_by_ci
 from backend_guard.context import RepoContext
 from backend_guard.model import (
     BackendConfig,
@@ -45,8 +46,17 @@ class RuleContext:
         and a child module's backends are not used at all."""
         if not module.is_root:
             return []
-        overrides = [b for b in module.backends if b.origin is Origin.OVERRIDE_FILE]
-        return overrides[-1:] if overrides else list(module.backends)
+        running = [b for b in module.backends if self.runs_by_default(b)]
+        overrides = [b for b in running if b.origin is Origin.OVERRIDE_FILE]
+        return overrides[-1:] if overrides else running
+
+    def runs_by_default(self, backend: BackendConfig) -> bool:
+        """Whether a CDKTF construct runs when the app is synthesized: it sits in no branch the
+        default environment skips, or the CI sets a variable the branch reads."""
+        if backend.off_by_default is None:
+            return True
+        _, variables = backend.off_by_default
+        return any(set_by_ci(name, self.repo, backend.path) for name in variables)
 
     def allowed_versions(self, module: Module) -> list[versions.Version] | None:
         """Releases `required_version` admits; without one, CI installs the newest."""
@@ -98,12 +108,15 @@ def finding(
 
 
 def shown(value: Value) -> str:
-    """A value as a message shows it: what it resolves to when that is known, else as written."""
+    """A value as a message names it: what is known of it (`"acme-state"`), the environment
+    variable a program reads it from, else the expression as written."""
     if value.known:
         return value.known
-    if value.is_known and isinstance(value.literal, str) and value.text != f'"{value.literal}"':
+    if value.is_known and isinstance(value.literal, str):
         return f'"{value.literal}"'
-    return value.text
+    if value.environment:
+        return f"from `{value.environment[0]}`"
+    return f"`{value.text}`"
 
 
 def words(names: list[str]) -> str:
@@ -111,3 +124,23 @@ def words(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def unset_settings(backend: BackendConfig, context: RuleContext) -> dict[str, str]:
+    """The arguments a program reads from environment variables that nothing sets, each with
+    its variable (`{"bucket": "BACKEND_BUCKET"}`)."""
+    unset: dict[str, str] = {}
+    for attribute in backend.attributes:
+        value = attribute.value
+        if not value.environment or not _empty(value.literal):
+            continue
+        if not any(set_by_ci(name, context.repo, backend.path) for name in value.environment):
+            unset[attribute.name] = value.environment[0]
+    return unset
+
+
+def _empty(literal: object) -> bool:
+    """What an unset variable leaves: nothing, an empty string, or a workspace without a name."""
+    if isinstance(literal, dict):
+        return all(_empty(item) for item in literal.values())
+    return literal in (None, "")

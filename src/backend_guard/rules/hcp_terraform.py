@@ -50,14 +50,21 @@ META = base.Meta("BG106", "hcp-terraform-backend", Severity.ERROR)
 
 def _gaps(backend: BackendConfig, context: base.RuleContext) -> list[str]:
     env = context.repo.env
+    unset = base.unset_settings(backend, context)
     gaps = []
-    if backend.attribute("organization") is None and "TF_CLOUD_ORGANIZATION" not in env:
-        gaps.append("no organization")
+    if "TF_CLOUD_ORGANIZATION" not in env:
+        if "organization" in unset:
+            gaps.append(f"organization from `{unset['organization']}`, which nothing sets")
+        elif backend.attribute("organization") is None:
+            gaps.append("no organization")
     workspaces = backend.attribute("workspaces")
     # A value the program computes (`{ name: workspaceName }`) names a workspace; an empty one does not.
     empty = workspaces is None or (workspaces.value.is_known and not workspaces.value.literal)
-    if empty and "TF_WORKSPACE" not in env:
-        gaps.append("no workspace")
+    if "TF_WORKSPACE" not in env:
+        if "workspaces" in unset:
+            gaps.append(f"workspace from `{unset['workspaces']}`, which nothing sets")
+        elif empty:
+            gaps.append("no workspace")
     if backend.attribute("token") is None and context.repo.token_hint is None:
         gaps.append("no API token configured anywhere in the repository")
     return gaps
@@ -71,7 +78,11 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         if context.policy is base.Policy.REMOTE_ALLOWED and not gaps:
             continue
         organization = backend.attribute("organization")
-        where = f" organization {base.shown(organization.value)}" if organization else ""
+        where = (
+            f" organization {base.shown(organization.value)}"
+            if organization and "organization" not in base.unset_settings(backend, context)
+            else ""
+        )
         detail = f" ({base.words(gaps)})" if gaps else ""
         yield base.finding(
             META,

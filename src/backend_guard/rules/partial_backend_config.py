@@ -8,7 +8,10 @@ a workflow, Makefile or script, `TF_CLI_ARGS_init`, or an environment variable t
 a backend at init, also a variable the backend uses (`bucket = var.state_bucket`, directly or
 through a local) that has no default, no value in the module's `terraform.tfvars` or
 `*.auto.tfvars` and none that the CI passes; a definitions file that sets it but that init does
-not load by itself (`prod.tfvars`) is named as the likely intent.
+not load by itself (`prod.tfvars`) is named as the likely intent. In a CDKTF program, a required
+setting read from an environment variable (`process.env.BACKEND_BUCKET!`,
+`os.getenv("STATE_BUCKET")`) that no workflow, job or step `env:` and no `.env` file the app loads
+sets is missing too: synth leaves it out (or empty).
 
 **Why it blocks deployment.** `terraform init` needs every required value before it can reach the
 state. With `-input=false`, as in CI, it fails at once (for S3: three errors, "Missing Required
@@ -67,9 +70,10 @@ META = base.Meta("BG101", "partial-backend-config", Severity.ERROR)
 
 
 def missing_settings(
-    backend: BackendConfig, module: Module, context: base.RuleContext
+    backend: BackendConfig, module: Module, context: base.RuleContext, unset: dict[str, str]
 ) -> list[str]:
-    """Required settings of `backend` that nothing provides; [] when something may provide them."""
+    """Required settings of `backend` that nothing provides (those in `unset` count as not
+    written); [] when something may provide them."""
     backend_type = backends.lookup(module.engine.value, backend.type)
     if backend_type is None or backend.kind is not BackendKind.BACKEND or backend.type == "remote":
         return []  # HCP Terraform settings are hcp-terraform-backend's
@@ -78,7 +82,7 @@ def missing_settings(
     supplied = context.repo.supplied_for(backend.type)
     if any(s.unknown and not s.keys for s in supplied):
         return []  # a computed -backend-config file: it may supply anything
-    present = {a.name for a in backend.attributes}
+    present = {a.name for a in backend.attributes if a.name not in unset}
     for item in supplied:
         present |= item.keys
     env = set(context.repo.env)
@@ -97,15 +101,30 @@ def missing_settings(
     return missing
 
 
-def _missing_settings_message(backend: BackendConfig, module: Module, missing: list[str]) -> str:
-    names = [f"`{name}`" for name in missing]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    pronoun = "it" if len(names) == 1 else "them"
+def _what(missing: list[str], unset: dict[str, str], label: str) -> str:
+    """`backend "s3" has no `key` and nothing in this repository supplies it`, or with values
+    from the environment: `... takes `bucket` from `BACKEND_BUCKET`, which nothing sets`."""
+    absent = [name for name in missing if name not in unset]
+    from_env = [f"`{name}` from `{unset[name]}`" for name in missing if name in unset]
+    parts = []
+    if absent:
+        names = [f"`{name}`" for name in absent]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        pronoun = "it" if len(names) == 1 else "them"
+        parts.append(f"has no {listed} and nothing in this repository supplies {pronoun}")
+    if from_env:
+        parts.append(f"takes {base.words(from_env)}, which nothing sets")
+    return f"{label} " + "; it ".join(parts)
+
+
+def _missing_settings_message(
+    backend: BackendConfig, module: Module, missing: list[str], unset: dict[str, str]
+) -> str:
     error = backends.init_error(module.engine.value, backend.type)
     fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
     return (
-        f"{backend.label} has no {listed} and nothing in this repository supplies {pronoun}; "
-        f"{base.init(module, ' -input=false')} {fails} and an interactive init stops for input."
+        f"{_what(missing, unset, backend.label)}; {base.init(module, ' -input=false')} "
+        f"{fails} and an interactive init stops for input."
     )
 
 
@@ -140,8 +159,9 @@ def _set_elsewhere(backend: BackendConfig, module: Module) -> str:
 
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     for backend in context.effective_backends(module):
-        missing = missing_settings(backend, module, context)
-        parts = [_missing_settings_message(backend, module, missing)] if missing else []
+        unset = base.unset_settings(backend, context)
+        missing = missing_settings(backend, module, context, unset)
+        parts = [_missing_settings_message(backend, module, missing, unset)] if missing else []
         if any(a.value.unset for a in backend.attributes):
             parts.append(_unset_variables_message(backend, module))
         if parts:

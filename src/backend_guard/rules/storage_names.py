@@ -21,11 +21,8 @@ class NamedStorage:
 
 
 def _describe(value: Value) -> tuple[object, str]:
-    if value.known:
-        return value.literal, value.known
-    if value.is_known and isinstance(value.literal, str):
-        return value.literal, f'"{value.literal}"'
-    return None, f"`{value.text}`"
+    named = bool(value.known) or (value.is_known and isinstance(value.literal, str))
+    return (value.literal if named else None), base.shown(value)
 
 
 def named_storage(backend: BackendConfig, context: base.RuleContext) -> list[NamedStorage]:

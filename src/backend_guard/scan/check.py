@@ -6,11 +6,13 @@ another rule. Which of several findings on one backend is shown is `resolve`'s b
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from backend_guard.config import Settings
 from backend_guard.fixes.local_fixes import LocalFixes
-from backend_guard.model import Finding
+from backend_guard.model import Finding, Module
 from backend_guard.rules import RULES
-from backend_guard.rules.base import RuleContext
+from backend_guard.rules.base import RuleContext, words
 from backend_guard.scan.collect import Collected
 
 
@@ -30,8 +32,18 @@ def check(collected: Collected, settings: Settings) -> list[Finding]:
     )
     enabled = [rule for rule in RULES if rule.id not in settings.disabled]
     return [
-        finding
+        _for_each_linking_module(finding, module)
         for module in sorted(collected.modules.values(), key=lambda module: module.dir)
         for rule in enabled
         for finding in rule.check(module, context)
     ]
+
+
+def _for_each_linking_module(finding: Finding, module: Module) -> Finding:
+    """A backend file linked into several modules is one finding, which names them all."""
+    if not module.shares_backend_with or finding.backend is None:
+        return finding
+    modules = words([f"`{d}`" for d in [module.dir, *module.shares_backend_with]])
+    return replace(
+        finding, message=f"{finding.message} This file is linked into the modules {modules}."
+    )

@@ -8,11 +8,20 @@ that unparseable-file reports it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from backend_guard import context, discover, early_evaluation, read
 from backend_guard.config import Settings
-from backend_guard.model import Engine, FileFacts, Module, ParseProblem, Span, StorageResource
+from backend_guard.model import (
+    Engine,
+    FileFacts,
+    Module,
+    Origin,
+    ParseProblem,
+    Span,
+    StorageResource,
+)
+from backend_guard.scan import links
 
 
 @dataclass
@@ -39,7 +48,9 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
     """Read every file `discover` found into facts, modules and the repository's context."""
     collected = Collected(found)
     calls = _read_configuration(collected)
-    _drop_synthesized(collected, _read_programs(collected))
+    _read_programs(collected)
+    _drop_synthesized(collected)
+    _count_apps(collected)
     for problem in found.problems:
         directory = os.path.dirname(problem.path) or "."
         collected.problem(directory, ParseProblem(Span(problem.path, 1, 1, 1, 1), problem.message))
@@ -57,18 +68,30 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
 
 
 def _read_configuration(collected: Collected) -> dict[str, list[str]]:
-    """Read every configuration file into its module; the local module calls, by caller."""
+    """Read every configuration file into its module; the local module calls, by caller. A file
+    linked into several modules is read at its own path, and its backend kept by the first."""
     calls: dict[str, list[str]] = {}
-    for file in collected.found.config_files:
+    files = collected.found.config_files
+    linked = links.targets(files)
+    snippets = links.snippet_folders(files, set(linked.values()))
+    first_reader: dict[str, str] = {}  # a linked file -> the module that keeps its backend
+    for file in files:
+        if file.module_dir in snippets:
+            continue
         module = collected.module(file.module_dir)
         module.files.append(file.path)
         collected.files_read += 1
-        facts, text = read.read_config(file)
+        target = linked.get(file.path)
+        facts, text = read.read_config(replace(file, path=target) if target else file)
         if facts is None:
             continue
         if text is not None:
-            collected.texts[file.path] = text
-        module.backends.extend(facts.backends)
+            collected.texts[target or file.path] = text
+        keeper = first_reader.setdefault(target, file.module_dir) if target else file.module_dir
+        if keeper != file.module_dir and facts.backends:
+            collected.modules[keeper].shares_backend_with.append(file.module_dir)
+        else:
+            module.backends.extend(facts.backends)
         module.required_versions.extend(facts.required_versions)
         collected.storage.extend(facts.storage)
         calls.setdefault(file.module_dir, []).extend(facts.module_sources)
@@ -76,15 +99,16 @@ def _read_configuration(collected: Collected) -> dict[str, list[str]]:
     return calls
 
 
-def _read_programs(collected: Collected) -> set[str]:
-    """Read every CDKTF program file; the apps whose programs declare a backend."""
+def _read_programs(collected: Collected) -> None:
+    """Read every CDKTF program file into the modules of its stacks."""
     apps = collected.found.cdktf_apps
-    program_apps: set[str] = set()
     for path in collected.found.program_files:
         facts, text = read.read_program(path)
+        # a program of an app is scanned even when its bytes show it declares no backend
+        if facts is not None or any(path.startswith(f"{app}/") or app == "." for app in apps):
+            collected.files_read += 1
         if facts is None:
             continue
-        collected.files_read += 1
         collected.storage.extend(facts.storage)
         if not (facts.backends or facts.problems):
             continue
@@ -93,9 +117,20 @@ def _read_programs(collected: Collected) -> set[str]:
             module = collected.module(backend.module_dir, is_cdktf=True)
             module.files.append(path)
             module.backends.append(backend)
-            program_apps.update(app for app in apps if path.startswith(f"{app}/") or app == ".")
         _program_problems(collected, path, facts)
-    return program_apps
+
+
+def _count_apps(collected: Collected) -> None:
+    """A CDKTF app whose programs declare no backend is still a root module, with the local
+    backend synth adds: it counts, with its program files."""
+    for app in collected.found.cdktf_apps:
+        prefix = "" if app == "." else f"{app}/"
+        if any(m.is_cdktf and m.dir.startswith(prefix) for m in collected.modules.values()):
+            continue
+        programs = [p for p in collected.found.program_files if p.startswith(prefix)]
+        module = collected.module(app, is_cdktf=True)
+        fresh = [p for p in programs if p not in module.files]
+        module.files.extend(fresh)
 
 
 def _program_problems(collected: Collected, path: str, facts: FileFacts) -> None:
@@ -107,20 +142,42 @@ def _program_problems(collected: Collected, path: str, facts: FileFacts) -> None
         collected.problem(directory, problem)
 
 
-def _drop_synthesized(collected: Collected, program_apps: set[str]) -> None:
-    """Synthesized output of an app whose program was read says the same again: the program is
-    what must change, so only it is reported."""
-    synthesized = [f.path for f in collected.found.config_files if f.synthesized]
-    synthesized_apps = {
-        app
-        for app in collected.found.cdktf_apps
-        if any(path.startswith(f"{app}/") for path in synthesized)
+def _drop_synthesized(collected: Collected) -> None:
+    """Synthesized output of an app whose program the scan reads says the same again: the
+    program is what must change, so only it is reported. Output holding a backend the program
+    no longer makes is stale, and kept for a note that says so."""
+    programs = [os.path.abspath(path) for path in collected.found.program_files]
+    for module in collected.modules.values():
+        app = _synthesizing_app(module)
+        if app is None or not any(path.startswith(app) for path in programs):
+            continue
+        made = _made_by_programs(collected, app)
+        module.stale_backends = [b for b in module.backends if b.type not in made]
+        module.backends.clear()
+        module.files.clear()  # the stack is counted once, as its program
+
+
+def _synthesizing_app(module: Module) -> str | None:
+    """The directory (absolute, ending in a separator) of the app whose `cdktf synth` wrote the
+    module, when it is synthesized output."""
+    marker = "cdktf.out/stacks/"
+    if not any(b.origin is Origin.SYNTHESIZED for b in module.backends):
+        return None
+    directory = os.path.abspath(module.dir).replace(os.sep, "/") + "/"
+    at = directory.rfind(f"/{marker}")
+    return directory[: at + 1].replace("/", os.sep) if at >= 0 else None
+
+
+def _made_by_programs(collected: Collected, app: str) -> set[str]:
+    """The backend types the app's programs make; `local` alone when they name none."""
+    made = {
+        backend.type
+        for module in collected.modules.values()
+        if module.is_cdktf
+        for backend in module.backends
+        if os.path.abspath(backend.path).startswith(app)
     }
-    for app in program_apps & synthesized_apps:
-        prefix = "cdktf.out/" if app == "." else f"{app}/cdktf.out/"
-        for module in collected.modules.values():
-            if module.dir.startswith(prefix):
-                module.backends.clear()
+    return made or {"local"}
 
 
 def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> None:

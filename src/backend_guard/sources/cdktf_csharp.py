@@ -43,6 +43,9 @@ class CSharpProgram(ClassBasedProgram):
     OVERRIDE = "AddOverride"
     MARKER = "Cdktf"
     REFERENCES = frozenset({"member_access_expression"})
+    ENV_GETTERS = frozenset(
+        {"Environment.GetEnvironmentVariable", "System.Environment.GetEnvironmentVariable"}
+    )
     DEFAULTS = frozenset({("binary_expression", "??")})
     STACK_SCOPES = frozenset(
         {
@@ -136,16 +139,6 @@ class CSharpProgram(ClassBasedProgram):
             ),
             None,
         )
-
-    def _call(self, node: Node, depth: int) -> Resolved:
-        """`Environment.GetEnvironmentVariable("X")`: a value the program is given."""
-        if node.type != "invocation_expression":
-            return super()._call(node, depth)
-        function = node.child_by_field_name("function")
-        text = self.node_text(function) if function is not None else ""
-        if text.rpartition(".")[2] == "GetEnvironmentVariable":
-            return Resolved(props=(self.node_text(node),))
-        return Resolved()
 
     def _string(self, node: Node) -> str:
         text = self.node_text(node)

@@ -51,6 +51,7 @@ class GoProgram(Program):
     BOOLEANS = frozenset({"true", "false"})
     LITERALS = STRINGS | NUMBERS | BOOLEANS
     REFERENCES = frozenset({"selector_expression"})
+    ENV_GETTERS = frozenset({"os.Getenv"})
     UNWRAPPED = {"unary_expression": 0, "parenthesized_expression": 0}  # `&config`, `(config)`
     BLOCKS, MEMBERS = frozenset({"statement_list"}), frozenset({"source_file"})
 

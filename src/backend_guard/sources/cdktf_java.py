@@ -48,6 +48,7 @@ class JavaProgram(ClassBasedProgram):
     CALLS = frozenset({"method_invocation"})
     MEMBER = ("method_invocation", "object", "name")
     REFERENCES = frozenset({"field_access"})
+    ENV_GETTERS = frozenset({"System.getenv"})
     STACK_SCOPES = frozenset({"class_declaration", "enum_declaration", "record_declaration"})
     BLOCKS = frozenset({"block", "constructor_body", "switch_block_statement_group"})
     MEMBERS = frozenset({"class_body"})

@@ -44,6 +44,9 @@ class PythonProgram(Program):
     LITERALS = frozenset({"integer", "float", "true", "false", "none"})
     # `x or "default"`; `bucket=` in `f(bucket=x)` and `.bucket` in `self.bucket` name nothing
     REFERENCES = frozenset({"attribute", "subscript"})
+    # `os.environ["BUCKET"]`, `os.getenv("BUCKET")`, `os.environ.get("BUCKET", "default")`
+    ENV_OBJECTS = frozenset({"os.environ", "environ"})
+    ENV_GETTERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
     DEFAULTS = frozenset({("boolean_operator", "or")})
     NOT_REFERENCES = frozenset({("keyword_argument", "name"), ("attribute", "attribute")})
     UNWRAPPED = {"parenthesized_expression": 0}
@@ -57,6 +60,8 @@ class PythonProgram(Program):
                 module = statement.child_by_field_name("module_name")
                 if module is not None and self.node_text(module) == "cdktf":
                     self._read_from_import(statement)
+                elif module is not None:  # maybe a module of the app: constants are read there
+                    self._read_module_import(statement, self.node_text(module))
             elif statement.type == "import_statement":
                 for name in statement.children_by_field_name("name"):
                     original, alias = _aliased(name)
@@ -71,6 +76,20 @@ class PythonProgram(Program):
                 continue
             if self.node_text(original) in BACKEND_CLASSES:
                 self.classes[self.node_text(alias or original)] = self.node_text(original)
+
+    def _read_module_import(self, statement: Node, module: str) -> None:
+        """`from settings import STATE_BUCKET as BUCKET`."""
+        for name in statement.children_by_field_name("name"):
+            original, alias = _aliased(name)
+            if original is not None:
+                self.imports[self.node_text(alias or original)] = (module, self.node_text(original))
+
+    def module_files(self, specifier: str) -> list[str]:
+        """`settings` and `.settings` are `settings.py` beside this file (`..settings` one folder
+        up), `config.state` is `config/state.py`, or a package's `__init__.py`."""
+        dots = len(specifier) - len(specifier.lstrip("."))
+        path = "../" * max(dots - 1, 0) + specifier.lstrip(".").replace(".", "/")
+        return [f"{path}.py", f"{path}/__init__.py"]
 
     def _config(self, node: Node, values: list[Node]) -> tuple[Node | None, bool]:
         """The keyword arguments: opaque when a splat spreads what reading cannot follow."""
@@ -134,8 +153,7 @@ class PythonProgram(Program):
         return f"'{value}'" if isinstance(value, str) else str(value)
 
     def _call(self, node: Node, depth: int) -> Resolved:
-        """A workspace class, else `kwargs.get('x', 'default')`, `os.getenv('X', 'default')`,
-        `os.environ.get(...)`."""
+        """A workspace class, else `kwargs.get('x', 'default')`."""
         function = node.child_by_field_name("function")
         if function is not None and self._workspace_class(function) and self._arguments(node):
             return super()._call(node, depth)

@@ -24,6 +24,7 @@ from backend_guard.sources.cdktf.program import Program
 from backend_guard.sources.cdktf.tree import walk
 
 _SHORTHAND = "shorthand_property_identifier"
+_MODULE_SUFFIXES = (".ts", ".tsx", ".js", "/index.ts", "/index.js")
 
 
 class TypeScriptProgram(Program):
@@ -47,7 +48,8 @@ class TypeScriptProgram(Program):
     LITERALS = frozenset({"string", "number", "true", "false", "null"})
     # `{ bucket }` reads `bucket`; `props?.bucket ?? 'default'`
     NAMES = frozenset({"identifier", _SHORTHAND})
-    REFERENCES = frozenset({"member_expression"})
+    REFERENCES = frozenset({"member_expression", "subscript_expression"})
+    ENV_OBJECTS = frozenset({"process.env"})  # `process.env.BUCKET`, `process.env["BUCKET"]`
     DEFAULTS = frozenset({("binary_expression", "||"), ("binary_expression", "??")})
     UNWRAPPED = {
         "parenthesized_expression": 0,
@@ -72,8 +74,24 @@ class TypeScriptProgram(Program):
             source = statement.child_by_field_name("source")
             if statement.type != "import_statement" or source is None:
                 continue
-            if self.node_text(source).strip("'\"`") == "cdktf":
+            module = self.node_text(source).strip("'\"`")
+            if module == "cdktf":
                 self._read_import(statement)
+            elif module.startswith("."):  # a module of the app: its constants are read there
+                self._read_local_import(statement, module)
+
+    def _read_local_import(self, statement: Node, module: str) -> None:
+        for node in walk(statement):
+            name = node.child_by_field_name("name")
+            if node.type == "import_specifier" and name is not None:
+                local = node.child_by_field_name("alias") or name
+                self.imports[self.node_text(local)] = (module, self.node_text(name))
+
+    def module_files(self, specifier: str) -> list[str]:
+        """`./settings` is `settings.ts` (or `.tsx`, `.js`, `settings/index.ts`)."""
+        if specifier.endswith((".ts", ".js", ".mjs", ".mts")):
+            return [specifier]
+        return [f"{specifier}{suffix}" for suffix in _MODULE_SUFFIXES]
 
     def _read_import(self, statement: Node) -> None:
         for node in walk(statement):

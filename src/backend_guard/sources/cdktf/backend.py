@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from backend_guard.model import Attribute, BackendConfig, BackendKind, Origin
 from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES, argument_name
+from backend_guard.sources.cdktf.conditions import off_by_default
 from backend_guard.sources.cdktf.construct import Construct
 from backend_guard.sources.cdktf.program import Program
 from backend_guard.sources.cdktf.tree import branches
@@ -46,4 +47,5 @@ def backend_of(program: Program, construct: Construct, module_dir: str) -> Backe
         dedicated_bindings=tuple(dedicated),
         branches=branches(construct.node),
         arguments_unknown=construct.opaque,
+        off_by_default=off_by_default(program, construct.node),
     )

@@ -16,6 +16,7 @@ from typing import ClassVar
 from tree_sitter import Language, Node, Parser
 
 from backend_guard.model import Attribute, Span, Syntax, Value
+from backend_guard.sources.cdktf import environment, imported
 from backend_guard.sources.cdktf.cdktf_api import (
     BACKEND_CLASSES,
     WORKSPACE_CLASSES,
@@ -85,9 +86,12 @@ class Program(ParsedSource):
     NOT_REFERENCES: ClassVar[frozenset[tuple[str, str]]] = frozenset()
     READS_STORAGE: ClassVar[bool] = False  # whether the storage a stack creates is read
     READS_BINDINGS: ClassVar[bool] = False  # whether bindings that fed a backend are found
+    ENV_OBJECTS: ClassVar[frozenset[str]] = frozenset()  # `process.env` in `process.env.X`
+    ENV_GETTERS: ClassVar[frozenset[str]] = frozenset()  # `os.getenv` in `os.getenv("X")`
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text, _parser(self._grammar(path)))
+        self.imports: dict[str, tuple[str, str]] = {}  # name -> (module, name) it imports
         self._read_imports()
 
     # -- hooks: what each language reads in its own way ---------------------------------------
@@ -98,6 +102,10 @@ class Program(ParsedSource):
 
     def _read_imports(self) -> None:
         """Note the local names of the `cdktf` module and of its classes."""
+
+    def module_files(self, specifier: str) -> list[str]:
+        """The files, relative to this one, an import of `specifier` may read."""
+        return []
 
     def is_cdktf(self) -> bool:
         """Whether the parsed file is read for backends at all."""
@@ -492,9 +500,10 @@ class Program(ParsedSource):
         if kind in self.NAMES:
             return self._named(node, depth)
         if kind in self.REFERENCES:
-            return Resolved(props=(self._reference(node),))
+            return environment.variable_read(self, node)
         if kind in self.CONSTRUCTORS or kind in self.CALLS:
-            return self._call(node, depth)
+            read = environment.getter_call(self, node, depth)
+            return read if read is not None else self._call(node, depth)
         operator = node.child_by_field_name("operator")
         if operator is not None and (kind, self.node_text(operator)) in self.DEFAULTS:
             return self._with_default(node, depth)
@@ -504,7 +513,7 @@ class Program(ParsedSource):
         """A name's value; a parameter's default is shown as one."""
         value = self.binding(self.node_text(node), node)
         if value is None:
-            return Resolved()
+            return imported.value_of(self, self.node_text(node), depth)
         resolved = self.resolve(value, depth + 1)
         parameter = value.parent is not None and "parameter" in value.parent.type
         if parameter and resolved.literal is not None:

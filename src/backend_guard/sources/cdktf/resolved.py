@@ -17,6 +17,10 @@ class Resolved:
     literal: object = None  # the value, when it is known (or the default it falls back to)
     known: str | None = None  # how a message should show what is known
     props: tuple[str, ...] = ()  # the props / parameters it reads, e.g. ("props.stateBucket",)
+    # The environment variables it is read from, when their absence leaves it unset or empty:
+    # `process.env.BUCKET!`, `os.getenv("BUCKET")`, `process.env.BUCKET ?? ""`.
+    env: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()  # every environment variable it is read from, defaults or not
 
 
 def workspace(class_name: str, argument: Resolved | None) -> Resolved:
@@ -24,7 +28,9 @@ def workspace(class_name: str, argument: Resolved | None) -> Resolved:
     (the name stays None when the program computes it)."""
     if class_name not in WORKSPACE_CLASSES or argument is None:
         return Resolved()
-    return Resolved({WORKSPACE_CLASSES[class_name]: argument.literal}, props=argument.props)
+    return Resolved(
+        {WORKSPACE_CLASSES[class_name]: argument.literal}, props=argument.props, env=argument.env
+    )
 
 
 def with_default(
@@ -34,12 +40,15 @@ def with_default(
     is x as the program writes it, `shown` how the language shows a known value)."""
     if value.literal is not None:
         return value
+    reads = value.reads + default.reads
     if default.literal is None:
-        return Resolved(props=value.props + default.props)
+        return Resolved(props=value.props + default.props, env=value.env, reads=reads)
     return Resolved(
         default.literal,
         f"{shown(default.literal)} (the default of `{written}`)",
         value.props + default.props,
+        env=value.env if default.literal == "" else (),
+        reads=reads,
     )
 
 
@@ -69,6 +78,7 @@ def program_value(text: str, resolved: Resolved, *, literal_syntax: bool) -> Val
         resolved.literal,
         references=resolved.props,
         known=resolved.known,
+        environment=resolved.env,
     )
 
 

@@ -1,0 +1,59 @@
+"""Whether an environment variable a CDKTF program reads is set when the app is synthesized.
+
+For now one reading for the whole repository: a definition in a workflow's, job's or step's
+`env:` (or a Makefile or script: `context.RepoContext.env`), or a `.env` file beside `cdktf.json`
+that the program loads with dotenv. Everything that asks goes through `set_by_ci`, so that a
+reading per module can replace this one in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import stat
+
+from backend_guard.cdktf_apps import app_dir
+from backend_guard.context import RepoContext
+from backend_guard.model import Span
+
+_MAX_BYTES = 64 * 1024  # a `.env` file, or the head of a program read for its dotenv import
+_DOTENV_LINE = re.compile(r"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=")
+
+
+def set_by_ci(name: str, repo: RepoContext, program: str) -> Span | None:
+    """Where `name` is set for the synth of the app `program` belongs to; None when nothing
+    sets it."""
+    return repo.env.get(name) or _dotenv(os.path.abspath(program)).get(name)
+
+
+@functools.cache
+def _dotenv(program: str) -> dict[str, Span]:
+    """The variables of the `.env` file of the program's app, when the program loads it."""
+    if b"dotenv" not in _head(program):
+        return {}
+    app = app_dir(os.path.dirname(program))
+    path = os.path.join(app, ".env") if app is not None else None
+    text = _head(path).decode("utf-8", "replace") if path is not None else ""
+    shown = os.path.relpath(path).replace(os.sep, "/") if path is not None else ""
+    found: dict[str, Span] = {}
+    for match in _DOTENV_LINE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        found.setdefault(match["name"], Span(shown, line, 1, line, 1))
+    return found
+
+
+def _head(path: str) -> bytes:
+    """The first bytes of a regular file that is no link; nothing for anything else."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return b""
+    try:
+        return (
+            os.read(descriptor, _MAX_BYTES) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
+        )
+    except OSError:
+        return b""
+    finally:
+        os.close(descriptor)

@@ -51,22 +51,17 @@ META = base.Meta("BG112", "deprecated-backend-argument", Severity.WARNING)
 
 
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
-    engine = module.engine.value
     allowed = context.allowed_versions(module)
     if not allowed:
         return
-    for backend in context.effective_backends(module):
-        for attribute in backend.attributes:
-            name = attribute.name.split(".", 1)[0]
-            deprecation = backends.deprecation(engine, backend.type, name)
-            if deprecation is None:
-                continue
-            since, replacement = deprecation
-            if all(v < versions.parse_version(since) for v in allowed):
-                continue
-            instead = f"; use `{replacement}` instead" if replacement else ""
-            yield base.finding(
-                META,
-                backend,
-                f"`{name}` of {backend.label} is deprecated since {since}{instead}.",
-            )
+    for backend, name, (since, replacement) in base.argument_facts(
+        module, context, backends.deprecation
+    ):
+        if all(v < versions.parse_version(since) for v in allowed):
+            continue
+        instead = f"; use `{replacement}` instead" if replacement else ""
+        yield base.finding(
+            META,
+            backend,
+            f"`{name}` of {backend.label} is deprecated since {since}{instead}.",
+        )

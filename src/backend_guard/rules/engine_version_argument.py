@@ -59,41 +59,39 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     if not allowed:
         return  # unreadable or unsatisfiable constraint: nothing to judge against
     product = "OpenTofu" if engine == "opentofu" else "Terraform"
-    for backend in context.effective_backends(module):
-        for attribute in backend.attributes:
-            name = attribute.name.split(".", 1)[0]
-            change = backends.version_change(engine, backend.type, name)
-            if change is None:
-                continue
-            added, removed, replacement = change
-            if added is not None:
-                bound = versions.parse_version(added)
-                too_old = [v for v in allowed if v < bound]
-                verb = f"was added in {product} {added}"
-                fix_hint = f'raise `required_version` to ">= {added}"'
-            elif removed is not None:
-                bound = versions.parse_version(removed)
-                too_old = [v for v in allowed if v >= bound]
-                verb = f"was removed in {product} {removed}"
-                fix_hint = f"use `{replacement}`" if replacement else "remove it"
-            else:
-                continue
-            if not too_old:
-                continue
-            every = len(too_old) == len(allowed)
+    for backend, name, (added, removed, replacement) in base.argument_facts(
+        module, context, backends.version_change
+    ):
+        if added is not None:
+            bound = versions.parse_version(added)
+            too_old = [v for v in allowed if v < bound]
+            verb = f"was added in {product} {added}"
+            fix_hint = f'raise `required_version` to ">= {added}"'
+        elif removed is not None:
+            bound = versions.parse_version(removed)
+            too_old = [v for v in allowed if v >= bound]
+            verb = f"was removed in {product} {removed}"
+            fix_hint = f"use `{replacement}`" if replacement else "remove it"
+        else:
+            continue
+        if not too_old:
+            continue
+        every = len(too_old) == len(allowed)
+        scope = (
+            "every version `required_version` allows"
+            if module.required_versions
+            else f"the {product} a fresh CI installs"
+        )
+        if not every:
             scope = (
-                "every version `required_version` allows"
-                if module.required_versions
-                else f"the {product} a fresh CI installs"
+                f"some versions `required_version` allows ({versions.format_version(too_old[0])})"
             )
-            if not every:
-                scope = f"some versions `required_version` allows ({versions.format_version(too_old[0])})"
-            yield base.finding(
-                META,
-                backend,
-                f"`{name}` of {backend.label} {verb}, so `init` fails with "
-                f'"{backends.error_title(engine, "unsupported_argument")}" '
-                f"on {scope}; {fix_hint}.",
-                fix=context.local_fix(backend),
-                severity=None if every else Severity.WARNING,
-            )
+        yield base.finding(
+            META,
+            backend,
+            f"`{name}` of {backend.label} {verb}, so `init` fails with "
+            f'"{backends.error_title(engine, "unsupported_argument")}" '
+            f"on {scope}; {fix_hint}.",
+            fix=context.local_fix(backend),
+            severity=None if every else Severity.WARNING,
+        )

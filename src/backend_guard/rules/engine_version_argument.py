@@ -9,31 +9,35 @@ removed argument fails there. When only some allowed versions are affected, it i
 **Why it blocks deployment.** The engine rejects the argument: `terraform init` fails with
 "Unsupported argument".
 
-**Fails:**
+**Fails:** GCS encryption with Cloud KMS, which the `gcs` backend has since Terraform 1.4, in a
+configuration held to 1.3:
 
 ```hcl
 terraform {
-  required_version = "~> 1.5.0"
-  backend "s3" {
-    bucket       = "acme-state"
-    key          = "app.tfstate"
-    region       = "eu-west-1"
-    use_lockfile = true
+  required_version = "~> 1.3.0"
+  backend "gcs" {
+    bucket             = "acme-tfstate"
+    prefix             = "app"
+    kms_encryption_key = "projects/acme/locations/europe-west1/keyRings/tfstate/cryptoKeys/state"
   }
 }
 ```
 
-**Passes:** `required_version = ">= 1.10.0"` with `use_lockfile` (and `assume_role = { role_arn =
-"..." }` instead of the top-level `role_arn`):
+**Passes:** `required_version` raised to the releases that have the argument (here in
+`versions.tf`, where many configurations keep it):
 
 ```hcl
+# versions.tf
 terraform {
-  required_version = ">= 1.10.0"
-  backend "s3" {
-    bucket       = "acme-state"
-    key          = "app.tfstate"
-    region       = "eu-west-1"
-    use_lockfile = true
+  required_version = ">= 1.4.0"
+}
+
+# backend.tf
+terraform {
+  backend "gcs" {
+    bucket             = "acme-tfstate"
+    prefix             = "app"
+    kms_encryption_key = "projects/acme/locations/europe-west1/keyRings/tfstate/cryptoKeys/state"
   }
 }
 ```

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from backend_guard import versions
 from backend_guard.choices import Policy
@@ -22,6 +23,8 @@ from backend_guard.model import (
     StorageResource,
     Value,
 )
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -144,3 +147,18 @@ def _empty(literal: object) -> bool:
     if isinstance(literal, dict):
         return all(_empty(item) for item in literal.values())
     return literal in (None, "")
+
+
+def argument_facts(
+    module: Module, context: RuleContext, fact: Callable[[str, str, str], _T | None]
+) -> Iterator[tuple[BackendConfig, str, _T]]:
+    """Each argument of the backends `init` uses, by its top-level name, with what `fact` (a
+    look-up in `backends` by engine, backend type and argument name) knows of it; arguments it
+    knows nothing of are left out."""
+    engine = module.engine.value
+    for backend in context.effective_backends(module):
+        for attribute in backend.attributes:
+            name = attribute.name.split(".", 1)[0]
+            found = fact(engine, backend.type, name)
+            if found is not None:
+                yield backend, name, found

@@ -33,16 +33,20 @@ new AppStack(app, 'app');
 app.synth();
 ```
 
-**Passes:** bindings that other code uses too, and stacks with a `LocalBackend`:
+**Passes:** a binding that other code uses too, here the region the provider shares with the
+backend:
 
 ```typescript
 import { Construct } from 'constructs';
-import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { App, S3Backend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
 class AppStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new LocalBackend(this, { path: 'terraform.tfstate' });
+    const region = process.env.AWS_REGION ?? 'us-east-1';
+    new AwsProvider(this, 'aws', { region });
+    new S3Backend(this, { bucket: 'acme-tf-states', key: 'app.tfstate', region });
   }
 }
 

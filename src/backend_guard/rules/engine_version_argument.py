@@ -9,31 +9,35 @@ removed argument fails there. When only some allowed versions are affected, it i
 **Why it blocks deployment.** The engine rejects the argument: `terraform init` fails with
 "Unsupported argument".
 
-**Fails:**
+**Fails:** GCS encryption with Cloud KMS, which the `gcs` backend has since Terraform 1.4, in a
+configuration held to 1.3:
 
 ```hcl
 terraform {
-  required_version = "~> 1.5.0"
-  backend "s3" {
-    bucket       = "acme-state"
-    key          = "app.tfstate"
-    region       = "eu-west-1"
-    use_lockfile = true
+  required_version = "~> 1.3.0"
+  backend "gcs" {
+    bucket             = "acme-tfstate"
+    prefix             = "app"
+    kms_encryption_key = "projects/acme/locations/europe-west1/keyRings/tfstate/cryptoKeys/state"
   }
 }
 ```
 
-**Passes:** `required_version = ">= 1.10.0"` with `use_lockfile` (and `assume_role = { role_arn =
-"..." }` instead of the top-level `role_arn`):
+**Passes:** `required_version` raised to the releases that have the argument (here in
+`versions.tf`, where many configurations keep it):
 
 ```hcl
+# versions.tf
 terraform {
-  required_version = ">= 1.10.0"
-  backend "s3" {
-    bucket       = "acme-state"
-    key          = "app.tfstate"
-    region       = "eu-west-1"
-    use_lockfile = true
+  required_version = ">= 1.4.0"
+}
+
+# backend.tf
+terraform {
+  backend "gcs" {
+    bucket             = "acme-tfstate"
+    prefix             = "app"
+    kms_encryption_key = "projects/acme/locations/europe-west1/keyRings/tfstate/cryptoKeys/state"
   }
 }
 ```
@@ -59,41 +63,39 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     if not allowed:
         return  # unreadable or unsatisfiable constraint: nothing to judge against
     product = "OpenTofu" if engine == "opentofu" else "Terraform"
-    for backend in context.effective_backends(module):
-        for attribute in backend.attributes:
-            name = attribute.name.split(".", 1)[0]
-            change = backends.version_change(engine, backend.type, name)
-            if change is None:
-                continue
-            added, removed, replacement = change
-            if added is not None:
-                bound = versions.parse_version(added)
-                too_old = [v for v in allowed if v < bound]
-                verb = f"was added in {product} {added}"
-                fix_hint = f'raise `required_version` to ">= {added}"'
-            elif removed is not None:
-                bound = versions.parse_version(removed)
-                too_old = [v for v in allowed if v >= bound]
-                verb = f"was removed in {product} {removed}"
-                fix_hint = f"use `{replacement}`" if replacement else "remove it"
-            else:
-                continue
-            if not too_old:
-                continue
-            every = len(too_old) == len(allowed)
+    for backend, name, (added, removed, replacement) in base.argument_facts(
+        module, context, backends.version_change
+    ):
+        if added is not None:
+            bound = versions.parse_version(added)
+            too_old = [v for v in allowed if v < bound]
+            verb = f"was added in {product} {added}"
+            fix_hint = f'raise `required_version` to ">= {added}"'
+        elif removed is not None:
+            bound = versions.parse_version(removed)
+            too_old = [v for v in allowed if v >= bound]
+            verb = f"was removed in {product} {removed}"
+            fix_hint = f"use `{replacement}`" if replacement else "remove it"
+        else:
+            continue
+        if not too_old:
+            continue
+        every = len(too_old) == len(allowed)
+        scope = (
+            "every version `required_version` allows"
+            if module.required_versions
+            else f"the {product} a fresh CI installs"
+        )
+        if not every:
             scope = (
-                "every version `required_version` allows"
-                if module.required_versions
-                else f"the {product} a fresh CI installs"
+                f"some versions `required_version` allows ({versions.format_version(too_old[0])})"
             )
-            if not every:
-                scope = f"some versions `required_version` allows ({versions.format_version(too_old[0])})"
-            yield base.finding(
-                META,
-                backend,
-                f"`{name}` of {backend.label} {verb}, so `init` fails with "
-                f'"{backends.error_title(engine, "unsupported_argument")}" '
-                f"on {scope}; {fix_hint}.",
-                fix=context.local_fix(backend),
-                severity=None if every else Severity.WARNING,
-            )
+        yield base.finding(
+            META,
+            backend,
+            f"`{name}` of {backend.label} {verb}, so `init` fails with "
+            f'"{backends.error_title(engine, "unsupported_argument")}" '
+            f"on {scope}; {fix_hint}.",
+            fix=context.local_fix(backend),
+            severity=None if every else Severity.WARNING,
+        )

@@ -15,24 +15,25 @@ reaching the state ("connect: connection refused"). A credentials file is differ
 reads it when the environment holds credentials (`AWS_ACCESS_KEY_ID`, an OIDC role), so the
 configuration deploys, but only from a CI that provides them there.
 
-**Fails:**
+**Fails:** a PostgreSQL backend that reaches the author's own database:
 
 ```hcl
 terraform {
-  backend "s3" {
-    bucket  = "acme-state"
-    key     = "app.tfstate"
-    region  = "eu-west-1"
-    profile = "acme-admin"
+  backend "pg" {
+    conn_str = "postgres://terraform@localhost/terraform_state"
   }
 }
 ```
 
-**Passes:** credentials from the environment the CI provides (`AWS_ACCESS_KEY_ID`, OIDC role):
+**Passes:** a database server the CI can reach, the password left to `PGPASSWORD` in the CI's
+environment:
 
 ```hcl
 terraform {
-  backend "local" {}
+  backend "pg" {
+    conn_str    = "postgres://terraform@state-db.acme.internal/terraform_state?sslmode=require"
+    schema_name = "app"
+  }
 }
 ```
 

@@ -11,30 +11,30 @@ CDKTF synthesizes) writes blocks and object attributes the same way, as an objec
 named "regoin" is not expected here.") or "Unsupported block type" ("Did you mean to define
 argument "endpoints"?").
 
-**Fails:**
+**Fails:** a typo, and `assume_role` written as a block:
 
 ```hcl
 terraform {
   backend "s3" {
-    bucket = "acme-state"
-    key    = "app.tfstate"
-    regoin = "eu-west-1"
-    endpoints {
-      s3 = "https://s3.eu-west-1.amazonaws.com"
+    bucket = "acme-network-state"
+    key    = "network.tfstate"
+    regoin = "eu-central-1"
+    assume_role {
+      role_arn = "arn:aws:iam::123456789012:role/terraform-state"
     }
   }
 }
 ```
 
-**Passes:**
+**Passes:** `region`, and `assume_role` as the object attribute it is:
 
 ```hcl
 terraform {
   backend "s3" {
-    bucket    = "acme-state"
-    key       = "app.tfstate"
-    region    = "eu-west-1"
-    endpoints = { s3 = "https://s3.eu-west-1.amazonaws.com" }
+    bucket      = "acme-network-state"
+    key         = "network.tfstate"
+    region      = "eu-central-1"
+    assume_role = { role_arn = "arn:aws:iam::123456789012:role/terraform-state" }
   }
 }
 ```

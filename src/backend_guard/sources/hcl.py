@@ -9,7 +9,9 @@ position kept, so every span below is exact in the original file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
 from backend_guard.filekinds import is_override_file
 from backend_guard.model import (
@@ -27,6 +29,11 @@ from backend_guard.sources.hcl_blocks import (
 )
 from backend_guard.sources.json_spans import Positions
 from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
+
+if TYPE_CHECKING:
+    from lark import Tree
+
+_T = TypeVar("_T")
 
 # Where a block that matters can be; lexing stops after the last of these. Each pattern starts
 # with a literal, which the regular expression engine finds fast.
@@ -65,17 +72,7 @@ def read(path: str, text: str, module_dir: str, *, max_backends: int | None = No
         elif block.type == "terraform":
             _read_terraform_block(block, positions, path, module_dir, origin, facts, max_backends)
         elif block.labels and block.labels[0] in STORAGE_NAME_ATTRIBUTE:
-            storage = (
-                hcl_literal_block.read_storage(block, text, path, module_dir)
-                if block.end - block.start <= MAX_PARSED_BLOCK_CHARS
-                else None
-            )
-            if storage is not None:
-                facts.storage.extend(storage)
-                continue
-            fragment, nodes = _parse(block, text, path, facts)
-            for node in nodes:
-                facts.storage.extend(_tree().storage_of(node, fragment, path, module_dir, block))
+            _read_storage_block(block, text, module_dir, facts)
     return facts
 
 
@@ -92,7 +89,30 @@ def _tree() -> ModuleType:
     return hcl_tree
 
 
-def _parse(block: TopLevelBlock, text: str, path: str, facts: FileFacts) -> tuple[str, list]:
+def _read_storage_block(block: TopLevelBlock, text: str, module_dir: str, facts: FileFacts) -> None:
+    """The storage a `resource` block of a storage-creating type makes."""
+    path = facts.path
+    for storage in _read_block(
+        block,
+        text,
+        facts,
+        lambda literal: hcl_literal_block.read_storage(literal, text, path, module_dir),
+        lambda node, fragment: _tree().storage_of(node, fragment, path, module_dir, block),
+    ):
+        facts.storage.extend(storage)
+
+
+def _read_block(
+    block: TopLevelBlock,
+    text: str,
+    facts: FileFacts,
+    literal: Callable[[TopLevelBlock], _T | None],
+    parsed: Callable[[Tree, str], _T | None],
+) -> list[_T]:
+    """What `block` holds: read straight from its text when it is written in literals (the fast
+    path), else from each node python-hcl2 makes of it. A block too large to parse is reported
+    and holds nothing."""
+    path = facts.path
     if block.end - block.start > MAX_PARSED_BLOCK_CHARS:
         header = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
         message = (
@@ -102,11 +122,14 @@ def _parse(block: TopLevelBlock, text: str, path: str, facts: FileFacts) -> tupl
         facts.problems.append(
             _problem(path, block.start_line, block.start_column, message, limit=True)
         )
-        return "", []
+        return []
+    found = literal(block)
+    if found is not None:
+        return [found]
     fragment, nodes, problem = _tree().parse(block, text, path)
     if problem is not None:
         facts.problems.append(problem)
-    return fragment, nodes
+    return [each for node in nodes if (each := parsed(node, fragment)) is not None]
 
 
 def _problem(
@@ -145,19 +168,17 @@ def _read_terraform_block(
             continue
         if max_backends is not None and len(facts.backends) >= max_backends:
             break
-        literal = (
-            hcl_literal_block.read_backend(inner, text, path, module_dir, origin, enclosing)
-            if inner.end - inner.start <= MAX_PARSED_BLOCK_CHARS
-            else None
+        facts.backends += _read_block(
+            inner,
+            text,
+            facts,
+            lambda literal: hcl_literal_block.read_backend(
+                literal, text, path, module_dir, origin, enclosing
+            ),
+            lambda node, fragment: _tree().backend_of(
+                node, fragment, path, module_dir, origin, enclosing
+            ),
         )
-        if literal is not None:
-            facts.backends.append(literal)
-            continue
-        fragment, nodes = _parse(inner, text, path, facts)
-        for node in nodes:
-            backend = _tree().backend_of(node, fragment, path, module_dir, origin, enclosing)
-            if backend is not None:
-                facts.backends.append(backend)
     nested_ranges = [(inner.start, inner.end) for inner in nested]
     for match in _REQUIRED_VERSION.finditer(text, body_start, body_end):
         if any(start <= match.start() < end for start, end in nested_ranges):

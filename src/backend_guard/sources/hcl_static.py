@@ -141,30 +141,29 @@ class Evaluator:
         return UNKNOWN
 
     def _variable(self, name: str) -> object:
-        reference = f"`var.{name}`"
         if name not in self.inputs.declared:
             self._missing(name)
             return UNKNOWN
-        if name in self.passed:
-            text, span = self.passed[name]
-            self._note(f"{reference} = {shown(text)} passed at {where(span)}")
-            return text
-        if name in self.inputs.assigned:
-            item = self.inputs.assigned[name]
-            value = self.written(item)
-            self._note(f"{reference} = {shown(value)} in {where(item.span)}", value)
-            return value
-        if name in self.environment:
-            text, span = self.environment[name]
-            self._note(f"{reference} = {shown(text)} from `TF_VAR_{name}` at {where(span)}")
-            return text
-        if name in self.inputs.defaults:
-            item = self.inputs.defaults[name]
-            value = self.written(item)
-            self._note(f"{reference} = {shown(value)}, its default at {where(item.span)}", value)
-            return value
+        # Where a value comes from, first to last: the caller, the definitions files, the
+        # environment, the declaration's default; and how a source line says where it was found.
+        settings: tuple[tuple[Mapping[str, tuple[str, Span] | Written], str], ...] = (
+            (self.passed, " passed at"),
+            (self.inputs.assigned, " in"),
+            (self.environment, f" from `TF_VAR_{name}` at"),
+            (self.inputs.defaults, ", its default at"),
+        )
+        for setting, found_at in settings:
+            if name in setting:
+                value, span = self._setting(setting[name])
+                self._note(f"`var.{name}` = {shown(value)}{found_at} {where(span)}", value)
+                return value
         self._missing(name)
         return UNKNOWN
+
+    def _setting(self, setting: tuple[str, Span] | Written) -> tuple[object, Span]:
+        if isinstance(setting, Written):
+            return self.written(setting), setting.span
+        return setting
 
     def _local(self, name: str) -> object:
         item = self.inputs.locals.get(name)

@@ -87,10 +87,8 @@ def _value(text: str, offset: int, depth: int) -> tuple[Node, int]:
     if offset >= len(text):
         raise JsonError("unexpected end of file", offset)
     char = text[offset]
-    if char == "{":
-        return _object(text, offset, depth)
-    if char == "[":
-        return _array(text, offset, depth)
+    if char in "{[":
+        return _container(text, offset, depth)
     if char == '"':
         try:
             value, end = scanstring(text, offset + 1)
@@ -106,45 +104,38 @@ def _value(text: str, offset: int, depth: int) -> tuple[Node, int]:
     raise JsonError("expected a JSON value", offset)
 
 
-def _object(text: str, offset: int, depth: int) -> tuple[Node, int]:
+def _container(text: str, offset: int, depth: int) -> tuple[Node, int]:
+    """An object or an array: one walk, in which an object reads a member name before each
+    value."""
+    is_object = text[offset] == "{"
+    close = "}" if is_object else "]"
     members: list[Member] = []
-    position = _skip(text, offset + 1)
-    if text.startswith("}", position):
-        return Node(offset, position + 1, members=members), position + 1
-    while True:
-        if not text.startswith('"', position):
-            raise JsonError("expected a member name in double quotes", position)
-        key_start = position
-        try:
-            key, position = scanstring(text, position + 1)
-        except json.JSONDecodeError as error:
-            raise JsonError(error.msg, error.pos) from None
-        position = _skip(text, position)
-        if not text.startswith(":", position):
-            raise JsonError("expected ':' after a member name", position)
-        node, position = _value(text, _skip(text, position + 1), depth + 1)
-        members.append(Member(key, key_start, node))
-        position = _skip(text, position)
-        if text.startswith(",", position):
-            position = _skip(text, position + 1)
-        elif text.startswith("}", position):
-            return Node(offset, position + 1, members=members), position + 1
-        else:
-            raise JsonError("expected ',' or '}'", position)
-
-
-def _array(text: str, offset: int, depth: int) -> tuple[Node, int]:
     items: list[Node] = []
     position = _skip(text, offset + 1)
-    if text.startswith("]", position):
-        return Node(offset, position + 1, items=items), position + 1
-    while True:
-        node, position = _value(text, position, depth + 1)
-        items.append(node)
+    more = not text.startswith(close, position)
+    while more:
+        if is_object:
+            if not text.startswith('"', position):
+                raise JsonError("expected a member name in double quotes", position)
+            key_start = position
+            try:
+                key, position = scanstring(text, position + 1)
+            except json.JSONDecodeError as error:
+                raise JsonError(error.msg, error.pos) from None
+            position = _skip(text, position)
+            if not text.startswith(":", position):
+                raise JsonError("expected ':' after a member name", position)
+            node, position = _value(text, _skip(text, position + 1), depth + 1)
+            members.append(Member(key, key_start, node))
+        else:
+            node, position = _value(text, position, depth + 1)
+            items.append(node)
         position = _skip(text, position)
         if text.startswith(",", position):
             position = _skip(text, position + 1)
-        elif text.startswith("]", position):
-            return Node(offset, position + 1, items=items), position + 1
+        elif text.startswith(close, position):
+            more = False
         else:
-            raise JsonError("expected ',' or ']'", position)
+            raise JsonError(f"expected ',' or '{close}'", position)
+    end = position + 1
+    return Node(offset, end, members=members) if is_object else Node(offset, end, items=items), end

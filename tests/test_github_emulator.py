@@ -286,6 +286,27 @@ def test_read_only_token_gets_403_on_every_write(emulator: Emulator) -> None:
     )
 
 
+def test_get_user_names_a_users_token_and_refuses_an_installation_token(
+    emulator: Emulator,
+) -> None:
+    """`GET /user` answers a personal access token with its user (the public view without the
+    `user` scope) and refuses an installation token (`GITHUB_TOKEN`) as GitHub does."""
+    mine = requests.get(f"{emulator.url}/user", headers=_auth(HUMAN_TOKEN), timeout=5)
+    assert mine.status_code == 200
+    assert (mine.json()["login"], mine.json()["type"]) == ("octocat", "User")
+    assert mine.json()["user_view_type"] == "public"
+    for token in (WRITE_TOKEN, READ_TOKEN):
+        refused = requests.get(f"{emulator.url}/user", headers=_auth(token), timeout=5)
+        assert refused.status_code == 403
+        assert refused.json()["message"] == "Resource not accessible by integration"
+    assert requests.get(f"{emulator.url}/user", timeout=5).status_code == 401
+    me = Github(base_url=emulator.url, auth=Auth.Token(HUMAN_TOKEN)).get_user()
+    assert (me.login, me.type) == ("octocat", "User")
+    ours = [r for r in emulator.requests if r.path == "/user"]
+    assert [r.status for r in ours] == [200, 403, 403, 401, 200]
+    assert {r.operation for r in ours} == {"users/get-authenticated"}
+
+
 def test_rate_limit_headers_on_every_answer(emulator: Emulator) -> None:
     first = requests.get(f"{emulator.url}{REPO}", headers=_auth(), timeout=5)
     second = requests.get(f"{emulator.url}{REPO}/pulls/2", headers=_auth(), timeout=5)

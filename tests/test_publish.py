@@ -13,7 +13,7 @@ from github.PullRequest import PullRequest
 
 from backend_guard.apply import plan
 from backend_guard.config import Settings
-from backend_guard.github import publish, review
+from backend_guard.github import identity, publish, review
 from backend_guard.github.run import Run
 from backend_guard.scan import ScanResult, scan
 from tests.github_emulator import HUMAN_TOKEN, READ_TOKEN, WRITE_TOKEN, Emulator, Fault, GitRepo
@@ -52,6 +52,10 @@ class World:
         gh = publish.client(self.run(), token, **{"backoff": 0.01, "max_wait": 1.0, **options})
         return gh.get_repo("Codertocat/Hello-World").get_pull(self.pr.number)
 
+    def me(self, token: str = WRITE_TOKEN) -> identity.Account:
+        """The account the token acts as, asked of the emulator as a run asks GitHub."""
+        return identity.acting(publish.client(self.run(), token))
+
     def scan(self) -> ScanResult:
         return scan([PROJECT], Settings())
 
@@ -67,6 +71,7 @@ class World:
         return publish.publish(
             self.pull(token, **options),
             planned,
+            me=self.me(token),
             head_sha=self.pr.head_sha,
             summary="backend-guard review",
         )
@@ -200,7 +205,9 @@ def test_422_for_the_review_is_retried_once_with_the_comments_in_the_body(world:
 def test_a_stale_diff_map_meets_githubs_real_422(world: World) -> None:
     planned, _ = world.planned()
     world.emulator.push(2, head_sha=world.pr.head_sha, files=[])  # the PR no longer shows the file
-    outcome = publish.publish(world.pull(), planned, head_sha=world.pr.head_sha, summary="s")
+    outcome = publish.publish(
+        world.pull(), planned, me=world.me(), head_sha=world.pr.head_sha, summary="s"
+    )
     assert outcome.review_posted and outcome.posted == 0
     assert [r.status for r in world.emulator.requests if r.method == "POST"] == [422, 200]
 
@@ -259,9 +266,9 @@ def test_a_failed_review_post_is_tried_again_once(world: World) -> None:
 
 def test_a_long_outage_ends_in_problems_not_exceptions(world: World) -> None:
     planned, _ = world.planned()
-    pull = world.pull(timeout=1, retries=2)
+    pull, me = world.pull(timeout=1, retries=2), world.me()
     world.emulator.inject(Fault.server_error(503), count=1000)
-    outcome = publish.publish(pull, planned, head_sha=world.pr.head_sha, summary="s")
+    outcome = publish.publish(pull, planned, me=me, head_sha=world.pr.head_sha, summary="s")
     assert not outcome.review_posted and outcome.problems
     assert "HTTP 503" in outcome.problems[0]
     assert world.emulator.reviews(2) == []

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from github import GithubException
+from github import Github, GithubException
 from github.PullRequest import PullRequest
 
 from backend_guard import bounded, settings_diff
 from backend_guard import workspace as boundary
 from backend_guard.config import CONFIG_NAME, ConfigError, Settings, load
-from backend_guard.github import base_settings, publish, relay, review, review_file
+from backend_guard.github import base_settings, identity, publish, relay, review, review_file
 from backend_guard.github.review_file import ReviewFileError
 from backend_guard.github.run import InputError, Run, input_bool, input_choice, input_value
 from backend_guard.model import Engine, Finding, Severity
@@ -56,6 +56,7 @@ class Inputs:
     comment: str
     suggestions: bool
     sarif_file: str
+    bot_login: str = ""  # the app bot whose installation token this may be (see `identity`)
     settings_file: str = ""  # the settings file read, relative to the workspace
     refused: list[str] = field(default_factory=list)
 
@@ -84,6 +85,7 @@ def _inputs(env: Mapping[str, str], workspace: Path) -> Inputs:
         comment=input_choice(env, "comment", ("review", "artifact", "summary", "off"), "review"),
         suggestions=input_bool(env, "suggestions", True),
         sarif_file=input_value(env, "sarif-file"),
+        bot_login=identity.bot_login(input_value(env, "bot-login")),
         settings_file=settings_file,
         refused=refused,
     )
@@ -144,8 +146,9 @@ def _describe(error: Exception) -> str:
 
 def _plan(
     run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str]
-) -> tuple[PullRequest, review.Review, str] | None:
-    """The pull request, the review planned on its diff, and the review body; or None and a note."""
+) -> tuple[Github, PullRequest, review.Review, str] | None:
+    """The client, the pull request, the review planned on its diff, and the review body; or None
+    and a note."""
     pr = run.pull_request
     assert pr is not None
     token = input_value(env, "github-token")
@@ -165,10 +168,30 @@ def _plan(
     planned = review.compose(
         result.findings, result.texts, diff, suggestions=input_bool(env, "suggestions", True)
     )
-    return pull, planned, markdown.render_review_body(planned, files_scanned=result.files_scanned)
+    return (
+        gh,
+        pull,
+        planned,
+        markdown.render_review_body(planned, files_scanned=result.files_scanned),
+    )
 
 
-def _review(run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str]) -> None:
+def _acting(gh: Github, bot: str, notes: list[str]) -> identity.Account | None:
+    """The account the token acts as, whose comments alone are the bot's; None and a note when
+    GitHub does not say (then earlier comments cannot be told from forgeries: nothing is posted)."""
+    try:
+        return identity.acting(gh, bot)
+    except (GithubException, OSError, ValueError) as error:
+        notes.append(
+            f"Could not tell which account the token acts as ({_describe(error)}): review "
+            "comments were skipped, so that none is posted twice."
+        )
+        return None
+
+
+def _review(
+    run: Run, env: Mapping[str, str], result: ScanResult, notes: list[str], bot: str
+) -> None:
     """Post or update the review; every failure becomes a note in the summary."""
     pr = run.pull_request
     assert pr is not None
@@ -181,8 +204,11 @@ def _review(run: Run, env: Mapping[str, str], result: ScanResult, notes: list[st
     plan = _plan(run, env, result, notes)
     if plan is None:
         return
-    pull, planned, body = plan
-    outcome = publish.publish(pull, planned, head_sha=pr.head_sha, summary=body)
+    gh, pull, planned, body = plan
+    me = _acting(gh, bot, notes)
+    if me is None:
+        return
+    outcome = publish.publish(pull, planned, me=me, head_sha=pr.head_sha, summary=body)
     _note_outcome(outcome, notes)
 
 
@@ -217,7 +243,7 @@ def _write_review_file(
     plan = _plan(run, env, result, notes)
     if plan is None:
         return
-    _, planned, body = plan
+    _, _, planned, body = plan
     content = review_file.from_review(
         planned, repository=run.repository, pull_request=pr.number, head_sha=pr.head_sha, body=body
     )
@@ -239,6 +265,7 @@ def _relay(run: Run, env: Mapping[str, str], review_from: str, notes: list[str])
         raise ReviewFileError(str(error)) from None
     planned = review_file.load(run.workspace / review_from)
     trigger = relay.check_event(planned, run)
+    bot = identity.bot_login(input_value(env, "bot-login"))
     token = input_value(env, "github-token")
     if not token:
         raise InputError("`review-from` needs a `github-token` that may write to pull requests")
@@ -273,8 +300,11 @@ def _relay(run: Run, env: Mapping[str, str], review_from: str, notes: list[str])
             f"The review body lists {plural(moved, 'comment')} of the review file that "
             f"{'is' if moved == 1 else 'are'} not on the pull request's diff."
         )
+    me = _acting(gh, bot, notes)
+    if me is None:
+        return
     outcome = publish.publish(
-        pull, placed, head_sha=planned.head_sha, summary=body, mark_fixed=False
+        pull, placed, me=me, head_sha=planned.head_sha, summary=body, mark_fixed=False
     )
     _note_outcome(outcome, notes)
 
@@ -342,7 +372,7 @@ def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int
     if run.pull_request is not None and inputs.settings_file:
         _settings_changes(run, env, inputs.settings_file, notes, out)
     if run.pull_request is not None and inputs.comment in ("review", "artifact"):
-        _comment(run, env, result, inputs.comment, notes, out)
+        _comment(run, env, result, inputs, notes, out)
     _finish(env, result, notes, sarif_file)
     if inputs.refused:
         return EXIT_ERROR
@@ -377,11 +407,16 @@ def _settings_changes(
 
 
 def _comment(
-    run: Run, env: Mapping[str, str], result: ScanResult, mode: str, notes: list[str], out: TextIO
+    run: Run,
+    env: Mapping[str, str],
+    result: ScanResult,
+    inputs: Inputs,
+    notes: list[str],
+    out: TextIO,
 ) -> None:
     try:
-        if mode == "review":
-            _review(run, env, result, notes)
+        if inputs.comment == "review":
+            _review(run, env, result, notes, inputs.bot_login)
         else:
             _write_review_file(run, env, result, notes, out)
     except Exception as error:  # a failed review must not change the verdict or hide findings

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from tests.github_emulator import graphql_api, hunks, spec
 from tests.github_emulator.faults import Fault, FaultQueue, Kind
 from tests.github_emulator.gitrepo import GitRepo
-from tests.github_emulator.state import BOT, HUMAN, Pull, State, new_state
+from tests.github_emulator.state import BOT, HUMAN, Pull, State, new_state, public_user
 
 WRITE_TOKEN = "ghs_emulatorWriteToken0000000000000001"
 READ_TOKEN = "ghs_emulatorReadOnlyToken000000000000002"
@@ -50,6 +50,12 @@ START_OTHER_HUNK = (
 class Token:
     can_write: bool
     author: dict[str, Any]
+
+    @property
+    def installation(self) -> bool:
+        """Whether this is an app's installation token (`GITHUB_TOKEN` is one): such a token acts
+        as the app's bot, and only such a token does."""
+        return self.author["type"] == "Bot"
 
 
 @dataclass
@@ -246,7 +252,11 @@ class Emulator:
         with self.lock:
             self._check_repo(params)
             return handler(
-                params=params, query=query, body=body, author=(token or Token(False, BOT)).author
+                params=params,
+                query=query,
+                body=body,
+                token=token,
+                author=(token or Token(False, BOT)).author,
             )
 
     def validate(self, method: str, path: str, answer: Answer) -> None:
@@ -358,6 +368,14 @@ class Emulator:
                 "_links": links,
             },
         )
+
+    def _users_get_authenticated(self, token: Token | None, **_: Any) -> Answer:
+        """The token's user; an installation token is refused, as GitHub refuses it."""
+        if token is None:
+            raise _error(401, "Requires authentication")
+        if token.installation:
+            raise _error(403, "Resource not accessible by integration")
+        return Answer(200, public_user(token.author))
 
     def _pulls_get(self, params: dict[str, str], **_: Any) -> Answer:
         return Answer(200, self._pull(params).data)

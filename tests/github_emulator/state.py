@@ -43,6 +43,28 @@ def user(login: str, user_id: int, kind: str) -> dict[str, Any]:
     }
 
 
+def public_user(author: dict[str, Any]) -> dict[str, Any]:
+    """A `public-user`: what `GET /user` answers for a token without the `user` scope."""
+    return {
+        **user(author["login"], author["id"], author["type"]),
+        "user_view_type": "public",
+        "name": None,
+        "company": None,
+        "blog": "",
+        "location": None,
+        "email": None,
+        "hireable": None,
+        "bio": None,
+        "twitter_username": None,
+        "public_repos": 8,
+        "public_gists": 8,
+        "followers": 20,
+        "following": 0,
+        "created_at": "2011-01-25T18:44:36Z",
+        "updated_at": "2026-11-01T09:12:00Z",
+    }
+
+
 @dataclass
 class Pull:
     number: int

@@ -5,8 +5,8 @@ Through the real entrypoint against the emulator (which refuses a body over 65,5
 shortened, with a note; when GitHub refuses the inline comments anyway, the fallback review lists
 them inertly, once however often the run is repeated; a review file whose bodies hold mentions,
 links and HTML is published with none of them live; a review file with a megabyte-long key gives
-a short annotation and a summary under 1 MiB. Markers count only in the bot's own comments, and a
-review file never marks comments fixed.
+a short annotation and a summary under 1 MiB. A review file never marks comments fixed (forged
+markers: `test_markers.py`).
 """
 
 from __future__ import annotations
@@ -143,34 +143,6 @@ def test_a_summary_is_inert_whatever_the_repository_names(tmp_path: Path) -> Non
         Rendered.of(run.summary).assert_inert()
         for body in scene.bodies():
             Rendered.of(body).assert_inert()
-
-
-# -- markers -------------------------------------------------------------------------------------
-
-
-def test_a_forged_marker_in_someone_elses_comment_does_not_silence_the_bot(tmp_path: Path) -> None:
-    with pull_request(tmp_path, {"stacks/a/main.tf": PARTIAL}) as scene:
-        # The marker can be computed offline: here, from a review file of the same commit.
-        scene.run(comment="artifact", **{"github-token": READ_TOKEN})
-        planned = review_file.load(scene.pr.repo.path / review_file.FILE_NAME)
-        (scene.pr.repo.path / review_file.FILE_NAME).unlink()
-        [comment] = planned.comments
-        forged = requests.post(
-            f"{scene.emulator.url}/repos/Codertocat/Hello-World/pulls/2/comments",
-            json={
-                "body": comment.body.split("\n", 1)[0] + "\nLooks fine to me.",
-                "commit_id": scene.pr.head_sha,
-                "path": comment.path,
-                "line": comment.line,
-                "side": "RIGHT",
-            },
-            headers={"Authorization": f"token {HUMAN_TOKEN}"},
-            timeout=5,
-        )
-        assert forged.status_code == 201
-        scene.run()
-        by_bot = [c for c in scene.emulator.comments(2) if c["user"]["type"] == "Bot"]
-        assert len(by_bot) == 1 and by_bot[0]["body"] == comment.body
 
 
 # -- review files --------------------------------------------------------------------------------

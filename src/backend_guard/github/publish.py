@@ -19,12 +19,12 @@ from typing import Any, Protocol, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.Commit import Commit
-from github.NamedUser import NamedUser
 from github.PullRequest import PullRequest
 from github.PullRequestComment import PullRequestComment
 from urllib3.response import BaseHTTPResponse
 
 from backend_guard.github import diffmap, review
+from backend_guard.github.identity import Account
 from backend_guard.github.run import Run
 from backend_guard.report.escaping import inline_code, publishable
 
@@ -161,15 +161,8 @@ class Posted:
     commit: str  # the head it was made for
 
 
-def _by_a_bot(author: NamedUser | None) -> bool:
-    """Whether `author` is an app's bot account: only such accounts post as the action does;
-    anyone can type a marker into a comment of their own. (Its type is in the listing: reading it
-    costs no request.)"""
-    return author is not None and author.type == "Bot"
-
-
-def earlier_comments(comments: Iterable[PullRequestComment]) -> list[Posted]:
-    """Comments by a bot that start with a backend-guard marker (a reply quoting one starts with
+def earlier_comments(comments: Iterable[PullRequestComment], me: Account) -> list[Posted]:
+    """Comments by `me` that start with a backend-guard marker (a reply quoting one starts with
     `>`); a marker in anyone else's comment is text, whatever it says.
 
     Only attributes every listed comment carries are read: reading an absent one, such as
@@ -179,7 +172,7 @@ def earlier_comments(comments: Iterable[PullRequestComment]) -> list[Posted]:
     for comment in comments:
         body = comment.body or ""
         marker = review.MARKER.match(body)
-        if marker is None or not _by_a_bot(comment.user):
+        if marker is None or not me.wrote(comment.user):
             continue
         rest = body[marker.end() :].lstrip("\n")
         fixed = rest.startswith(FIXED_NOTE.split("{", 1)[0])
@@ -187,6 +180,11 @@ def earlier_comments(comments: Iterable[PullRequestComment]) -> list[Posted]:
             Posted(comment, marker["key"], marker["digest"], fixed, comment.original_commit_id)
         )
     return found
+
+
+def _own_reviews(pull: PullRequest, me: Account) -> list[str]:
+    """The bodies of the reviews `me` posted on `pull`: only those may carry a review marker."""
+    return [r.body or "" for r in pull.get_reviews() if me.wrote(r.user)]
 
 
 class _Failure(Enum):
@@ -283,10 +281,17 @@ def with_moved(body: str, comments: list[review.Comment]) -> str:
 
 
 def publish(
-    pull: PullRequest, planned: Plan, *, head_sha: str, summary: str, mark_fixed: bool = True
+    pull: PullRequest,
+    planned: Plan,
+    *,
+    me: Account,
+    head_sha: str,
+    summary: str,
+    mark_fixed: bool = True,
 ) -> Outcome:
     """Post what is new, edit what changed, mark what is gone as fixed (with `mark_fixed`: a plan
-    read from a review file is the pull request's word, and absence in it proves nothing)."""
+    read from a review file is the pull request's word, and absence in it proves nothing).
+    Earlier comments and reviews count as the bot's only when `me`, the token's account, wrote them."""
     outcome = Outcome()
     api = _Api(outcome)
     repo = api.call("reading the pull request", lambda: pull.base.repo)
@@ -294,13 +299,11 @@ def publish(
         None
         if repo is None
         else api.call(
-            "reading earlier review comments", lambda: earlier_comments(pull.get_review_comments())
+            "reading earlier review comments",
+            lambda: earlier_comments(pull.get_review_comments(), me),
         )
     )
-    reviews = api.call(
-        "reading earlier reviews",
-        lambda: [r.body or "" for r in pull.get_reviews() if _by_a_bot(r.user)],
-    )
+    reviews = api.call("reading earlier reviews", partial(_own_reviews, pull, me))
     if repo is None or earlier is None or reviews is None:
         outcome.problems.append(
             "Without the earlier comments, nothing was posted (to avoid duplicates)."
@@ -309,7 +312,7 @@ def publish(
     live = {old.key: old for old in earlier if not old.fixed}
     new = [comment for comment in planned.comments if comment.key not in live]
     commit = repo.get_commit(head_sha)  # lazy: no request, only its sha is sent
-    _post_review(pull, api, planned, new, reviews, commit=commit, summary=summary)
+    _post_review(pull, api, planned, new, reviews, me=me, commit=commit, summary=summary)
     changed = [
         (live[c.key], c)
         for c in planned.comments
@@ -344,6 +347,7 @@ def _post_review(
     new: list[review.Comment],
     reviews: list[str],
     *,
+    me: Account,
     commit: Commit,
     summary: str,
 ) -> None:
@@ -366,10 +370,7 @@ def _post_review(
         return lambda: pull.create_review(commit=commit, body=text, event="COMMENT", comments=items)
 
     def applied() -> bool:
-        bodies = api.call(
-            "checking whether the review was posted",
-            lambda: [r.body or "" for r in pull.get_reviews()],
-        )
+        bodies = api.call("checking whether the review was posted", partial(_own_reviews, pull, me))
         return bodies is not None and any(f"post={post} -->" in text for text in bodies)
 
     if api.do("posting the review", create(body, new)):

@@ -32,6 +32,7 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/pulls/{pull_number}/files", "get"),
     ("/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "get"),
     ("/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "post"),
+    ("/user", "get"),
 ]
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

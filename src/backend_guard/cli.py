@@ -17,6 +17,8 @@ from backend_guard.choices import Engine, Policy, Severity
 
 TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from backend_guard.scan import ScanResult
 
 # Start-up is what pre-commit users feel on every commit: the scan, the rules, the readers and
@@ -145,7 +147,7 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
                 "same lines and are not in this diff; `backend-guard fix` applies them all",
                 file=sys.stderr,
             )
-        return EXIT_CLEAN
+        return _left_to_change(result, sys.stderr)
     written: list[str] = []
     try:
         for _ in range(MAX_FIX_ROUNDS):
@@ -167,7 +169,23 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
         )
     if not written and not unfixed:
         print("nothing to fix")
-    return EXIT_CLEAN
+    return _left_to_change(result, sys.stdout)
+
+
+def _left_to_change(result: ScanResult, stream: TextIO) -> int:
+    """Name each CI line a fix leaves passing `-backend-config` to a module it makes local:
+    init fails there until it changes (exit 1)."""
+    left = sorted(
+        {span for f in result.findings if f.fix for span in f.fix.left},
+        key=lambda span: (span.path, span.start_line),
+    )
+    for span in left:
+        print(
+            f"{span.path}:{span.start_line}: still passes -backend-config to a module whose "
+            "backend the fix makes local; change this line by hand",
+            file=stream,
+        )
+    return EXIT_FINDINGS if left else EXIT_CLEAN
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from backend_guard.model import (
     Span,
     StorageResource,
 )
+from backend_guard.module_context import ModuleContext
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class RuleContext:
     modules: dict[str, Module]
     problems: dict[str, list[ParseProblem]] = field(default_factory=dict)  # by module dir
     local_fix: Callable[[BackendConfig], Fix | None] = lambda backend: None
+    contexts: dict[str, ModuleContext] = field(default_factory=dict)  # by module dir
+
+    def of(self, module: Module) -> ModuleContext:
+        """What reaches `module` at init time: engine, supplied settings, variables, env."""
+        return self.contexts.get(module.dir) or ModuleContext(engine=module.engine)
 
     def effective_backends(self, module: Module) -> list[BackendConfig]:
         """The backends `terraform init` uses: an override file's backend replaces the others,

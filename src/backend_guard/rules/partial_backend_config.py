@@ -70,13 +70,14 @@ def missing_settings(
         return []  # HCP Terraform settings are hcp-terraform-backend's
     if backend.arguments_unknown:
         return []  # a config the program computes may hold any of them
-    supplied = context.repo.supplied_for(backend.type)
+    module_context = context.of(module)
+    supplied = module_context.supplied_for(backend.type)
     if any(s.unknown and not s.keys for s in supplied):
         return []  # a computed -backend-config file: it may supply anything
     present = {a.name for a in backend.attributes}
     for item in supplied:
         present |= item.keys
-    env = set(context.repo.env)
+    env = set(module_context.env)
     missing = [
         name
         for name, argument in backend_type.arguments.items()

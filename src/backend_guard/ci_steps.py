@@ -59,6 +59,8 @@ class Step:
     engine: Engine | None = None  # from the job's setup action
     matrix: dict[str, tuple[str, ...]] = field(default_factory=dict)
     folded: bool = False  # a YAML scalar whose line breaks are blanks (all but `|` blocks)
+    sequence: int | None = None  # items of one list of commands share it: they run in one shell
+    line_shells: bool = False  # each line runs in a shell of its own (a Makefile recipe)
     _starts: list[int] = field(default_factory=list)
 
     @property
@@ -117,8 +119,9 @@ def steps_of(path: str, text: str) -> list[Step]:
         match["name"]: EnvValue(match["value"].strip(), _line_span(path, text, match.start()))
         for match in _EXPORT.finditer(text)
     }
-    own = (_parent(path),) if name in _MAKE_NAMES else None
-    return [Step(path, text, 0, len(text), root, own, env)]
+    if name in _MAKE_NAMES:
+        return [Step(path, text, 0, len(text), root, (_parent(path),), env, line_shells=True)]
+    return [Step(path, text, 0, len(text), root, None, env)]
 
 
 def _line_span(path: str, text: str, offset: int) -> Span:
@@ -209,14 +212,17 @@ def _walk(node: object, outer: _Scope, path: str, text: str, root: str) -> Itera
     for key, value in mapping.items():
         if key in _COMMAND_KEYS:
             commands = [value] if _scalar(value) is not None else _sequence(value)
+            sequence = None if _scalar(value) is not None else value.start_mark.index  # type: ignore[attr-defined]
             for command in commands:
                 if _scalar(command) is not None:
-                    yield _step(command, scope, path, text, root)
+                    yield _step(command, scope, path, text, root, sequence)
         elif key not in _ENV_KEYS:
             yield from _walk(value, scope, path, text, root)
 
 
-def _step(node: object, scope: _Scope, path: str, text: str, root: str) -> Step:
+def _step(
+    node: object, scope: _Scope, path: str, text: str, root: str, sequence: int | None
+) -> Step:
     start = node.start_mark.index  # type: ignore[attr-defined]
     end = node.end_mark.index  # type: ignore[attr-defined]
     if text[start : start + 1] in ("'", '"'):
@@ -226,7 +232,7 @@ def _step(node: object, scope: _Scope, path: str, text: str, root: str) -> Step:
     resolved = None if dirs is None else tuple(join(root, d) for d in dirs)
     folded = getattr(node, "style", None) != "|"
     env = dict(scope.env)
-    return Step(path, text, start, end, root, resolved, env, scope.engine, matrix, folded)
+    return Step(path, text, start, end, root, resolved, env, scope.engine, matrix, folded, sequence)
 
 
 def expand(written: str, matrix: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:

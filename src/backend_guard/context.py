@@ -121,8 +121,12 @@ def build(
         except OSError:
             continue
         context.automation_texts[path] = text
-        for step in steps_of(path, text):
-            commands, calls = commands_of(step)
+        state = None
+        for index, step in enumerate(steps := steps_of(path, text)):
+            shell = (
+                index and step.sequence is not None and step.sequence == steps[index - 1].sequence
+            )
+            commands, calls, state = commands_of(step, state if shell else None)
             context.commands.extend(commands)
             context.calls.extend(calls)
         token = _TOKEN_SETTING.search(text)

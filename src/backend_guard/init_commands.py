@@ -25,10 +25,14 @@ from backend_guard.model import Span
 _ENGINES = {"terraform": Engine.TERRAFORM, "tofu": Engine.OPENTOFU}
 _PREFIXES = frozenset({"sudo", "time", "exec", "command", "env", "then", "do", "else", "!"})
 _SEPARATOR = re.compile(r"&&|\|\||[;|\n()]")
-_WORD = re.compile(r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s;&|()"'])+""")
+_WORD = re.compile(r"[^\s;&|()]+")
+_QUOTED = re.compile(r""""[^"\n]*"|'[^'\n]*'|\$\([^)\n]*\)|\$\{[^}\n]*\}|`[^`\n]*`""")
+_CUTTING = frozenset(" \t;&|()")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _FLAG = re.compile(r"-{1,2}(backend-config|var-file|var|chdir)(=?)(.*)", re.DOTALL)
-_SCRIPT_DIR = re.compile(r"""^["']?\$\((?:dirname|cd)\s[^)]*\$0[^)]*\)["']?|^\$\{BASH_SOURCE[^}]*\}""")
+_SCRIPT_DIR = re.compile(
+    r"""^["']?\$\((?:dirname|cd)\s[^)]*\$0[^)]*\)["']?|^\$\{BASH_SOURCE[^}]*\}"""
+)
 _ARGUMENT = re.compile(r"""^["']?\$\{?([1-9])\}?["']?$""")
 _CLI_ARGS = ("TF_CLI_ARGS_init", "TF_CLI_ARGS")
 
@@ -72,22 +76,45 @@ class _State:
     dir_argument: int | None = None
 
 
-def commands_of(step: Step) -> tuple[list[Command], list[Call]]:
+def commands_of(
+    step: Step, state: _State | None = None
+) -> tuple[list[Command], list[Call], _State]:
+    """The commands and calls of `step`; `state` carries the folder on from the item before it in
+    one list of commands (GitLab's `script:` items run in one shell)."""
     # A line continuation becomes two blanks: offsets stay those of the file.
     text = step.text[: step.end].replace("\\\r\n", "   ").replace("\\\n", "  ")
     if step.folded:  # YAML folds the scalar's lines into one
         text = text[: step.start] + text[step.start :].replace("\n", " ")
-    state = _State(step, step.dirs, dict(step.env))
+    masked = _masked(text, step.start)
+    if state is None:
+        state = _State(step, step.dirs, dict(step.env))
+    state.step = step
     commands: list[Command] = []
     calls: list[Call] = []
     position = step.start
-    for separator in [*_SEPARATOR.finditer(text, step.start, step.end), None]:
+    for separator in [*_SEPARATOR.finditer(masked, step.start, step.end), None]:
         stop = step.end if separator is None else separator.start()
-        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, position, stop)]
+        words = [
+            (text[m.start() : m.end()], m.start(), m.end())
+            for m in _WORD.finditer(masked, position, stop)
+        ]
         if words:
             _command(words, state, commands, calls)
+        if step.line_shells and separator is not None and separator.group(0) == "\n":
+            state.dirs, state.dir_argument = step.dirs, None
         position = step.end if separator is None else separator.end()
-    return commands, calls
+    return commands, calls, state
+
+
+def _masked(text: str, start: int) -> str:
+    """`text` with blanks and separators inside quotes and `$(...)` made letters, so neither cuts
+    a word there."""
+    chars = list(text)
+    for match in _QUOTED.finditer(text, start):
+        for index in range(match.start(), match.end()):
+            if chars[index] in _CUTTING:
+                chars[index] = "_"
+    return "".join(chars)
 
 
 def _unquote(word: str) -> str:
@@ -155,7 +182,7 @@ def _init_command(
     index = 1
     while index < len(words):
         word, start, end = words[index]
-        match = _FLAG.fullmatch(word)
+        match = _FLAG.fullmatch(_unquote(word))
         index += 1
         if match is None:
             continue

@@ -182,7 +182,9 @@ def _settings_file(value: str, command: Command, repo: RepoContext) -> Supplied 
         if os.path.isfile(path):
             read = repo_context.read_setting_file(path)
             return read if isinstance(read, Supplied) else None
-    named = [s for p, s in repo.settings_files.items() if os.path.basename(p) == os.path.basename(value)]
+    named = [
+        s for p, s in repo.settings_files.items() if os.path.basename(p) == os.path.basename(value)
+    ]
     return named[0] if len(named) == 1 else None
 
 
@@ -252,7 +254,10 @@ def _engine(
 def _own_files(folder: str, tofu_dirs: set[str]) -> tuple[Engine, str] | None:
     if folder in tofu_dirs:
         return Engine.OPENTOFU, "its `.tofu` files"
-    for marker, engine in ((".opentofu-version", Engine.OPENTOFU), (".terraform-version", Engine.TERRAFORM)):
+    for marker, engine in (
+        (".opentofu-version", Engine.OPENTOFU),
+        (".terraform-version", Engine.TERRAFORM),
+    ):
         if os.path.isfile(os.path.join(folder, marker)):
             return engine, f"its `{marker}`"
     return None

@@ -32,7 +32,7 @@ def _adapt(block_text: str) -> str:
             edits.append((node.meta.start_pos, node.meta.end_pos, ""))
         elif _block_type(node) == "backend" and _labels(node) == ["s3"]:
             inner = block_text[node.meta.start_pos : node.meta.end_pos]
-            if "use_path_style" not in inner:
+            if "use_path_style" not in inner and "force_path_style" not in inner:
                 brace = next(
                     c for c in node.children if isinstance(c, Token) and c.type == "LBRACE"
                 )

@@ -147,8 +147,9 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
                 "same lines and are not in this diff; `backend-guard fix` applies them all",
                 file=sys.stderr,
             )
-        return _left_to_change(result, sys.stderr)
+        return _left_to_change(_left_lines(result), sys.stderr)
     written: list[str] = []
+    left = _left_lines(result)
     try:
         for _ in range(MAX_FIX_ROUNDS):
             for path in apply.write(planned, result.texts, roots=args.paths):
@@ -158,6 +159,7 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
                 break
             result = scan(args.paths, settings)
             planned = apply.plan(result.findings, result.texts)
+            left |= _left_lines(result)
     except (apply.FileChangedError, apply.WriteError) as error:
         return _error(error)
     for path in written:
@@ -169,20 +171,20 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
         )
     if not written and not unfixed:
         print("nothing to fix")
-    return _left_to_change(result, sys.stdout)
+    return _left_to_change(left, sys.stdout)
 
 
-def _left_to_change(result: ScanResult, stream: TextIO) -> int:
-    """Name each CI line a fix leaves passing `-backend-config` to a module it makes local:
-    init fails there until it changes (exit 1)."""
-    left = sorted(
-        {span for f in result.findings if f.fix for span in f.fix.left},
-        key=lambda span: (span.path, span.start_line),
-    )
-    for span in left:
+def _left_lines(result: ScanResult) -> set[tuple[str, int]]:
+    """The CI lines the fixes leave passing `-backend-config` to a module they make local."""
+    return {(span.path, span.start_line) for f in result.findings if f.fix for span in f.fix.left}
+
+
+def _left_to_change(left: set[tuple[str, int]], stream: TextIO) -> int:
+    """Name each line left to change: init fails there until it changes (exit 1)."""
+    for path, line in sorted(left):
         print(
-            f"{span.path}:{span.start_line}: still passes -backend-config to a module whose "
-            "backend the fix makes local; change this line by hand",
+            f"{path}:{line}: still passes -backend-config to a module whose backend the fix "
+            "makes local; change this line by hand",
             file=stream,
         )
     return EXIT_FINDINGS if left else EXIT_CLEAN

@@ -238,7 +238,10 @@ def _engine(
     if chosen is not None:
         return chosen, "the engine the settings name"
     for commands, what in ((own, "runs it"), (unplaced, "runs in a folder that cannot be told")):
-        engines = {c.engine: c for c in commands if c.engine is not None}
+        engines: dict[Engine, Command] = {}
+        for command in commands:
+            if command.engine is not None:
+                engines.setdefault(command.engine, command)
         if len(engines) == 1 or (engines and folder in tofu_dirs):
             found = Engine.OPENTOFU if Engine.OPENTOFU in engines else next(iter(engines))
             span = engines[found].span

@@ -59,17 +59,17 @@ class LocalFixes:
         edits = self._flag_edits(context.removable_flags)
         description = fix.description
         if edits:
-            description += f"; drop -backend-config at {_places(context.removable_flags)}"
+            description += (
+                f"; drop the -backend-config settings at {_places(context.removable_flags)}, "
+                "which a local backend does not accept"
+            )
         if context.fixed_flags:
             description += (
-                f"; then change by hand {_places(context.fixed_flags)}, which still pass "
-                "-backend-config to it"
+                f"; then change by hand {_places(context.fixed_flags)}, which still pass it "
+                "-backend-config settings a local backend does not accept"
             )
-        return Fix(
-            f"{description} (a local backend does not accept them)",
-            (*fix.edits, *edits),
-            tuple(context.fixed_flags),
-        )
+        left = tuple(dict.fromkeys(span.start() for span in context.fixed_flags))
+        return Fix(description, (*fix.edits, *edits), left)
 
     def _flag_edits(self, spans: list[Span]) -> list[Edit]:
         edits: list[Edit] = []
@@ -83,9 +83,9 @@ class LocalFixes:
 
 
 def _places(spans: list[Span]) -> str:
-    shown = ", ".join(f"{span.path}:{span.start_line}" for span in spans[:_SHOWN])
-    more = f" and {len(spans) - _SHOWN} more" if len(spans) > _SHOWN else ""
-    return shown + more
+    lines = list(dict.fromkeys(f"{span.path}:{span.start_line}" for span in spans))
+    more = f" and {len(lines) - _SHOWN} more" if len(lines) > _SHOWN else ""
+    return ", ".join(lines[:_SHOWN]) + more
 
 
 def _partial(backend: BackendConfig, engine: Engine) -> bool:

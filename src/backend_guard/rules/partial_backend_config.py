@@ -1,10 +1,12 @@
 """A backend that lacks required settings and nothing in the repository supplies them.
 
 **What it flags.** A `backend` block (often the empty `backend "s3" {}` of a "partial
-configuration") whose required arguments are neither written in the block nor supplied by
-anything the repository contains: a `*.tfbackend` / `backend.hcl` file, a `-backend-config` flag in
-a workflow, Makefile or script, `TF_CLI_ARGS_init`, or an environment variable the backend reads
-(such as `AWS_REGION` for the S3 region).
+configuration") whose required arguments are neither written in the block nor supplied to the
+module at init time: by a `-backend-config` flag (a `*.tfbackend` / `backend.hcl` file, or
+`key=value`) or `TF_CLI_ARGS_init` in a workflow step, Makefile or script that runs in the module's
+folder, or by an environment variable the backend reads (such as `AWS_REGION` for the S3 region)
+that the step defines. A settings file that nothing passes supplies nothing; the message names it
+as the likely intent.
 
 **Why it blocks deployment.** `terraform init` needs every required value before it can reach the
 state. With `-input=false`, as in CI, it fails at once (for S3: three errors, "Missing Required
@@ -52,6 +54,7 @@ time. Nothing else in the file changes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from backend_guard import backends
@@ -106,7 +109,36 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         yield base.finding(
             META,
             backend,
-            f"{backend.label} has no {listed} and nothing in this repository supplies {pronoun}; "
-            f"{base.init(module, ' -input=false')} {fails} and an interactive init stops for input.",
+            f"{backend.label} has no {listed} and {_suppliers(module, context)} supplies "
+            f"{pronoun}; {base.init(module, ' -input=false')} {fails} and an interactive init "
+            f"stops for input.{_likely_intent(missing, module, context)}",
             fix=context.local_fix(backend),
         )
+
+
+def _suppliers(module: Module, context: base.RuleContext) -> str:
+    """Who could have supplied the settings: the repository, or what runs in the module's folder
+    when the repository passes settings to other modules."""
+    if not any(c.supplied for c in context.contexts.values()):
+        return "nothing in this repository"
+    return (
+        f"nothing that runs in `{module.dir}`"
+        if module.dir != "."
+        else "nothing that runs at the root"
+    )
+
+
+def _likely_intent(missing: list[str], module: Module, context: base.RuleContext) -> str:
+    """A settings file beside the module that holds missing settings and that no flag passes."""
+    wanted = {name for entry in missing for name in entry.split(" / ")}
+    for settings in context.of(module).unpassed:
+        held = sorted(wanted & settings.keys)
+        if held and settings.source:
+            folder = os.path.dirname(settings.source)
+            where = f"in `{folder}/`" if folder else "at the root"
+            shown = base.words([f"`{name}`" for name in held])
+            return (
+                f" `{os.path.basename(settings.source)}` {where} holds {shown}: pass it with "
+                "`-backend-config`."
+            )
+    return ""

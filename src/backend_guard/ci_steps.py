@@ -141,8 +141,10 @@ def _yaml_steps(path: str, text: str, root: str) -> list[Step] | None:
     """The steps of a YAML pipeline; None when it is not YAML (then it is read as a script)."""
     import yaml
 
-    try:  # the pure-Python loader: its marks count characters, as spans do
-        document = yaml.compose(text, Loader=yaml.SafeLoader)
+    # libyaml's marks count characters, as the pure-Python loader's and spans do
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        document = yaml.compose(text, Loader=loader)
     except yaml.YAMLError:
         return None
     return [] if document is None else list(_walk(document, _Scope(), path, text, root))

@@ -35,6 +35,20 @@ _SCRIPT_DIR = re.compile(
 )
 _ARGUMENT = re.compile(r"""^["']?\$\{?([1-9])\}?["']?$""")
 _CLI_ARGS = ("TF_CLI_ARGS_init", "TF_CLI_ARGS")
+# Words without which a step neither runs an engine, passes init flags, moves nor calls a script.
+_MENTIONS = (
+    "terraform",
+    "tofu",
+    "-backend-config",
+    "-var",
+    "cd ",
+    "pushd",
+    "export",
+    "make",
+    "just",
+    ".sh",
+    "./",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +95,17 @@ def commands_of(
 ) -> tuple[list[Command], list[Call], _State]:
     """The commands and calls of `step`; `state` carries the folder on from the item before it in
     one list of commands (GitLab's `script:` items run in one shell)."""
+    if state is None:
+        state = _State(step, step.dirs, dict(step.env))
+    state.step = step
+    region = step.text[step.start : step.end]
+    if not any(word in region for word in _MENTIONS):
+        return [], [], state  # the common case: a step that runs neither an engine nor a script
     # A line continuation becomes two blanks: offsets stay those of the file.
     text = step.text[: step.end].replace("\\\r\n", "   ").replace("\\\n", "  ")
     if step.folded:  # YAML folds the scalar's lines into one
         text = text[: step.start] + text[step.start :].replace("\n", " ")
     masked = _masked(text, step.start)
-    if state is None:
-        state = _State(step, step.dirs, dict(step.env))
-    state.step = step
     commands: list[Command] = []
     calls: list[Call] = []
     position = step.start

@@ -3,7 +3,8 @@
 Several rules flag one backend and each offers its fix; the fix is made once per backend. A file
 that was not read whole (a bound cut it, a part did not parse) is never rewritten: the fix would
 change what was checked and leave the rest as it was. A backend that is already local is never
-rewritten either: a new path would orphan the state kept at the old one.
+rewritten either: a new path would orphan the state kept at the old one (a CDKTF program's local
+backend keeps its fix, which removes the overrides that would add a second backend).
 
 A local backend refuses the settings that automation passes at init time, so the fix also drops
 the `-backend-config` flags that reach only this module; those it cannot drop (they serve other
@@ -17,7 +18,7 @@ from collections.abc import Collection, Mapping, MutableMapping
 from backend_guard import backends
 from backend_guard.fixes import local_backend_fix
 from backend_guard.fixes.init_flags import drop_flags
-from backend_guard.model import BackendConfig, BackendKind, Edit, Engine, Fix, Span
+from backend_guard.model import BackendConfig, BackendKind, Edit, Engine, Fix, Span, Syntax
 from backend_guard.module_context import ModuleContext
 
 _SHOWN = 3
@@ -48,7 +49,7 @@ class LocalFixes:
         text = self._texts.get(backend.path)
         if text is None or backend.path in self._partly_read:
             return None
-        if backend.kind is BackendKind.BACKEND and backend.type == "local":
+        if backend.type == "local" and backend.syntax in (Syntax.HCL, Syntax.JSON):
             return None
         context = self._contexts.get(backend.module_dir) or ModuleContext()
         fix = local_backend_fix(

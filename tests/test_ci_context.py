@@ -12,7 +12,7 @@ from backend_guard.cli import main
 from backend_guard.config import Settings
 from backend_guard.github.diffmap import DiffMap, Hunk
 from backend_guard.github.review import compose
-from backend_guard.model import Engine
+from backend_guard.model import Engine, Severity
 from backend_guard.rules.base import Policy
 from backend_guard.scan import scan
 
@@ -156,3 +156,23 @@ def test_a_local_backend_is_never_rewritten(
     main(["fix", "."])
     assert (root / "backend.tf").read_text(encoding="utf-8") == before
     assert "BG102 backend-expression has no automatic fix" in capsys.readouterr().out
+
+
+def test_a_loop_counts_for_every_module_and_a_note_names_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, found = by_rule("ci_loop_script", monkeypatch, Policy.REMOTE_ALLOWED)
+    note = found["BG101", "services/api/backend.tf"]
+    assert note.severity is Severity.NOTE
+    assert note.message.startswith(
+        'backend "s3" gets `bucket`, `key` and `region` only from scripts/deploy-all.sh:8, whose '
+        "folder cannot be told (a loop or a computed path)"
+    )
+    _, found = by_rule("ci_loop_script", monkeypatch, Policy.SELF_CONTAINED)
+    error = found["BG104", "services/worker/backend.tf"]
+    assert '"acme-services-state" (from services/worker/prod.s3.tfbackend, passed at ' in (
+        error.message
+    )
+    assert error.fix is not None and [(s.path, s.start_line) for s in error.fix.left] == [
+        ("scripts/deploy-all.sh", 8)
+    ]

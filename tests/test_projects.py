@@ -107,6 +107,16 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
         },
         set(),
     ),
+    # a loop passes each service's settings file: counted for both, with a note that says so
+    "ci_loop_script": (
+        {
+            ("BG101", "services/api/backend.tf", 3),
+            ("BG104", "services/api/backend.tf", 3),
+            ("BG101", "services/worker/backend.tf", 3),
+            ("BG104", "services/worker/backend.tf", 3),
+        },
+        {("BG101", "services/api/backend.tf", 3), ("BG101", "services/worker/backend.tf", 3)},
+    ),
     # a local backend is never rewritten: a new path would orphan the state in state/
     "local_variable_path": ({("BG102", "backend.tf", 3)}, {("BG102", "backend.tf", 3)}),
     "bootstrap_lock_table": (

@@ -35,6 +35,8 @@ class ModuleContext:
     engine: Engine = Engine.TERRAFORM
     engine_reason: str = "the default engine"  # e.g. "`tofu` runs it at deploy.yml:14"
     supplied: list[Supplied] = field(default_factory=list)  # backend settings passed to it
+    # Those of `supplied` that commands of unknown folder pass (counted for every module).
+    supplied_unplaced: list[Supplied] = field(default_factory=list)
     # Input variables its CI passes: name -> (value, where). A string is given as the string;
     # other values from a `-var-file` as written in HCL. `-var` wins over `-var-file`, both over
     # `TF_VAR_<name>`.
@@ -61,20 +63,25 @@ def contexts(
     """The context of every module, by module folder."""
     commands = _linked(repo)
     reach = _reach(commands)
-    passed = {s.source for c in commands for s in _supplied(c, repo) if s.source}
-    unpassed = [s for path, s in repo.settings_files.items() if path not in passed]
     tofu_dirs = set(opentofu_dirs)
     apps = sorted(cdktf_apps, key=len, reverse=True)
     result = {}
+    folders = {}
     for directory, module in modules.items():
-        folder = _folder(module, apps)
+        folder = folders[directory] = _folder(module, apps)
         own = [c for c in commands if c.dirs is not None and folder in c.dirs]
         unplaced = [c for c in commands if c.dirs is None]
         found = _context(own + unplaced, repo, folder, reach)
         found.unplaced = [c.span for c in unplaced]
-        found.unpassed = [s for s in unpassed if _beside(s.where.path, folder)]
         found.engine, found.engine_reason = _engine(engine, own, unplaced, folder, tofu_dirs)
         result[directory] = found
+    passed = {s.source for found in result.values() for s in found.supplied if s.source}
+    passed |= {
+        s.source for c in commands if c.dirs for s in _supplied(c, repo, c.dirs[0]) if s.source
+    }
+    unpassed = [s for path, s in repo.settings_files.items() if path not in passed]
+    for directory, found in result.items():
+        found.unpassed = [s for s in unpassed if _beside(s.where.path, folders[directory])]
     return result
 
 
@@ -138,7 +145,10 @@ def _context(
     for command in commands:
         for name, defined in command.env.items():
             found.env.setdefault(name, defined.where)
-        found.supplied.extend(_supplied(command, repo))
+        supplied = _supplied(command, repo, folder)
+        found.supplied.extend(supplied)
+        if command.dirs is None:
+            found.supplied_unplaced.extend(supplied)
         for flag in command.flags:
             if flag.kind != "backend-config":
                 continue
@@ -150,22 +160,24 @@ def _context(
     return found
 
 
-def _supplied(command: Command, repo: RepoContext) -> list[Supplied]:
+def _supplied(command: Command, repo: RepoContext, folder: str) -> list[Supplied]:
+    """The settings the command passes, its files read from `folder` when its own folder cannot
+    be told."""
     result = []
     for flag in command.flags:
         if flag.kind == "backend-config":
-            result.append(_setting(flag, command, repo))
+            result.append(_setting(flag, command, repo, folder))
     return result
 
 
-def _setting(flag: Flag, command: Command, repo: RepoContext) -> Supplied:
+def _setting(flag: Flag, command: Command, repo: RepoContext, folder: str) -> Supplied:
     key, equals, setting = flag.value.partition("=")
     if equals and key.isidentifier() and key.islower():
         computed = "$" in setting
         return Supplied(flag.span, frozenset({key}), unknown=computed, values=((key, setting),))
     if "$" in flag.value:
         return Supplied(flag.span, frozenset(), unknown=True)
-    file = _settings_file(flag.value, command, repo)
+    file = _settings_file(flag.value, command.dirs or (folder,), repo)
     if file is None:
         return Supplied(
             flag.span, frozenset(), repo_context.type_from_name(flag.value), unknown=True
@@ -173,8 +185,7 @@ def _setting(flag: Flag, command: Command, repo: RepoContext) -> Supplied:
     return replace(file, where=flag.span)
 
 
-def _settings_file(value: str, command: Command, repo: RepoContext) -> Supplied | None:
-    bases = command.dirs if command.dirs is not None else (command.step.root,)
+def _settings_file(value: str, bases: tuple[str, ...], repo: RepoContext) -> Supplied | None:
     for base in bases:
         path = join(base, value)
         if path in repo.settings_files:

@@ -65,8 +65,13 @@ class LocalFixes:
                 "which a local backend does not accept"
             )
         if context.fixed_flags:
+            passes = (
+                "pass"
+                if len({(s.path, s.start_line) for s in context.fixed_flags}) > 1
+                else "passes"
+            )
             description += (
-                f"; then change by hand {_places(context.fixed_flags)}, which still pass it "
+                f"; then change by hand {_places(context.fixed_flags)}, which still {passes} it "
                 "-backend-config settings a local backend does not accept"
             )
         left = tuple(dict.fromkeys(span.start() for span in context.fixed_flags))

@@ -65,9 +65,10 @@ META = base.Meta("BG101", "partial-backend-config", Severity.ERROR)
 
 
 def missing_settings(
-    backend: BackendConfig, module: Module, context: base.RuleContext
+    backend: BackendConfig, module: Module, context: base.RuleContext, *, placed: bool = False
 ) -> list[str]:
-    """Required settings of `backend` that nothing provides; [] when something may provide them."""
+    """Required settings of `backend` that nothing provides; [] when something may provide them.
+    `placed`: count only what commands known to run in the module's folder supply."""
     backend_type = backends.lookup(module.engine.value, backend.type)
     if backend_type is None or backend.kind is not BackendKind.BACKEND or backend.type == "remote":
         return []  # HCP Terraform settings are hcp-terraform-backend's
@@ -75,6 +76,8 @@ def missing_settings(
         return []  # a config the program computes may hold any of them
     module_context = context.of(module)
     supplied = module_context.supplied_for(backend.type)
+    if placed:
+        supplied = [s for s in supplied if s not in module_context.supplied_unplaced]
     if any(s.unknown and not s.keys for s in supplied):
         return []  # a computed -backend-config file: it may supply anything
     present = {a.name for a in backend.attributes}
@@ -99,13 +102,16 @@ def missing_settings(
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     for backend in context.effective_backends(module):
         missing = missing_settings(backend, module, context)
+        error = backends.init_error(module.engine.value, backend.type)
+        fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
         if not missing:
+            note = _unplaced_note(backend, module, context, fails)
+            if note is not None:
+                yield note
             continue
         names = [f"`{name}`" for name in missing]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         pronoun = "it" if len(names) == 1 else "them"
-        error = backends.init_error(module.engine.value, backend.type)
-        fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
         yield base.finding(
             META,
             backend,
@@ -114,6 +120,29 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             f"stops for input.{_likely_intent(missing, module, context)}",
             fix=context.local_fix(backend),
         )
+
+
+def _unplaced_note(
+    backend: BackendConfig, module: Module, context: base.RuleContext, fails: str
+) -> Finding | None:
+    """A note when only a command whose folder cannot be told (a loop, a computed path) supplies
+    the settings: it is counted for every module, which may not be so."""
+    missing = missing_settings(backend, module, context, placed=True)
+    if not missing:
+        return None
+    places = sorted(
+        {f"{s.where.path}:{s.where.start_line}" for s in context.of(module).supplied_unplaced}
+    )
+    return base.finding(
+        META,
+        backend.span,
+        f"{backend.label} gets {base.words([f'`{n}`' for n in missing])} only from "
+        f"{base.words(places)}, whose folder cannot be told (a loop or a computed path), so it "
+        f"counts for every module; if it does not run in `{module.dir}`, "
+        f"{base.init(module, ' -input=false')} {fails}.",
+        severity=Severity.NOTE,
+        detail=f"{module.dir}|unplaced",
+    )
 
 
 def _suppliers(module: Module, context: base.RuleContext) -> str:

@@ -176,3 +176,20 @@ def test_a_loop_counts_for_every_module_and_a_note_names_it(
     assert error.fix is not None and [(s.path, s.start_line) for s in error.fix.left] == [
         ("scripts/deploy-all.sh", 8)
     ]
+
+
+def test_a_partly_supplied_backend_names_what_it_gets_and_from_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / "prod.s3.tfbackend").write_text('bucket = "acme"\nregion = "eu-west-1"\n')
+    (tmp_path / "main.tf").write_text('terraform {\n  backend "s3" {}\n}\n')
+    (tmp_path / ".github/workflows/plan.yml").write_text(
+        "jobs:\n  plan:\n    steps:\n      - run: terraform init -backend-config=prod.s3.tfbackend\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    (finding,) = scan(["."], Settings(policy=Policy.REMOTE_ALLOWED)).findings
+    assert finding.message.startswith(
+        'backend "s3" has no `key` and nothing that runs at the root supplies it (it gets `bucket` '
+        "and `region` from prod.s3.tfbackend, passed at .github/workflows/plan.yml:4); "
+    )

@@ -15,6 +15,7 @@ commands whose folder cannot be told, then Terraform.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -219,23 +220,29 @@ def _variables(commands: list[Command], folder: str) -> dict[str, tuple[str, Spa
 
 def _variables_file(path: str) -> dict[str, tuple[str, Span]]:
     """A `-var-file`'s values, each with its line."""
-    import hcl2
-
     try:
         text = repo_context.read_text(path)
+    except OSError:
+        return {}
+    import hcl2  # loaded only when a variables file is passed
+
+    try:
         data = hcl2.loads(text)
-    except Exception:  # a file that is missing or does not parse gives nothing
+    except Exception:  # python-hcl2 raises Lark errors: a file that does not parse gives nothing
         return {}
     lines = text.splitlines()
     result = {}
     for name, value in data.items():
-        line = next(
-            (i for i, t in enumerate(lines, 1) if t.strip().startswith(name) and "=" in t), 1
+        assignment = re.compile(rf"\s*{re.escape(name)}\s*=(.*)")
+        found = next(
+            ((i, m) for i, t in enumerate(lines, 1) if (m := assignment.match(t))), (1, None)
         )
-        written = lines[line - 1].split("=", 1)[1].strip() if line <= len(lines) else ""
+        written = found[1].group(1).strip() if found[1] else ""
         shown = value[1:-1] if isinstance(value, str) and value.startswith('"') else value
-        text_value = shown if isinstance(shown, str) else written
-        result[name] = (text_value, Span(path, line, 1, line, 1))
+        result[name] = (
+            shown if isinstance(shown, str) else written,
+            Span(path, found[0], 1, found[0], 1),
+        )
     return result
 
 

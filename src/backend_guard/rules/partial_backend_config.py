@@ -116,8 +116,9 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             META,
             backend,
             f"{backend.label} has no {listed} and {_suppliers(module, context)} supplies "
-            f"{pronoun}; {base.init(module, ' -input=false')} {fails} and an interactive init "
-            f"stops for input.{_likely_intent(missing, module, context)}",
+            f"{pronoun}{_given(backend, module, context)}; {base.init(module, ' -input=false')} "
+            f"{fails} and an interactive init stops for input."
+            f"{_likely_intent(missing, module, context)}",
             fix=context.local_fix(backend),
         )
 
@@ -143,6 +144,16 @@ def _unplaced_note(
         severity=Severity.NOTE,
         detail=f"{module.dir}|unplaced",
     )
+
+
+def _given(backend: BackendConfig, module: Module, context: base.RuleContext) -> str:
+    """What the module is given at init time, and where it comes from."""
+    parts = []
+    for supplied in context.of(module).supplied_for(backend.type):
+        if supplied.keys:
+            names = base.words([f"`{name}`" for name in sorted(supplied.keys)])
+            parts.append(f"{names} from {supplied.origin}")
+    return f" (it gets {'; '.join(parts)})" if parts else ""
 
 
 def _suppliers(module: Module, context: base.RuleContext) -> str:

@@ -232,3 +232,17 @@ def test_other_ci_systems_composite_actions_and_bare_scripts_supply_settings(
         ".gitlab-ci.yml",
         "bin/terraform-init",
     }
+
+
+def test_a_workflow_of_aliases_is_walked_once_per_node(tmp_path: Path, monkeypatch) -> None:
+    aliases = ['s0: &s0 {run: "terraform init -backend-config=key=app"}']
+    aliases += [f"s{i}: &s{i} [*s{i - 1}, *s{i - 1}, *s{i - 1}]" for i in range(1, 30)]
+    found = contexts(
+        tmp_path,
+        {
+            "main.tf": EMPTY_S3,
+            ".github/workflows/bomb.yml": "\n".join([*aliases, "jobs: {x: {steps: [*s29]}}"]),
+        },
+        monkeypatch,
+    )
+    assert [s.where.start_line for s in found["."].supplied] == [1]

@@ -36,6 +36,7 @@ _MATRIX = re.compile(r"\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}")
 _EXPORT = re.compile(
     r"(?m)^[ \t]*(?:export[ \t]+|env[ \t]+)?(?P<name>[A-Z][A-Za-z0-9_]*)[ \t]*\??=[ \t]*(?P<value>[^\n#]*)"
 )
+_MAX_DEPTH = 40  # pipelines nest a handful of levels; deeper input is hostile
 _SETUP = {"hashicorp/setup-terraform": Engine.TERRAFORM, "opentofu/setup-opentofu": Engine.OPENTOFU}
 
 
@@ -145,9 +146,11 @@ def _yaml_steps(path: str, text: str, root: str) -> list[Step] | None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         document = yaml.compose(text, Loader=loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
-    return [] if document is None else list(_walk(document, _Scope(), path, text, root))
+    if document is None:
+        return []
+    return list(_walk(document, _Scope(), path, text, root, set(), 0))
 
 
 def _scalar(node: object) -> str | None:
@@ -200,12 +203,19 @@ def _sequence(node: object) -> list[object]:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def _walk(node: object, outer: _Scope, path: str, text: str, root: str) -> Iterator[Step]:
+def _walk(
+    node: object, outer: _Scope, path: str, text: str, root: str, seen: set[int], depth: int
+) -> Iterator[Step]:
+    """The steps under `node`. Each node is walked once, however many aliases name it (a
+    "billion laughs" file stays linear), and no deeper than any pipeline nests."""
     import yaml
 
+    if id(node) in seen or depth > _MAX_DEPTH:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _walk(item, outer, path, text, root)
+            yield from _walk(item, outer, path, text, root, seen, depth + 1)
         return
     mapping = _items(node)
     if not mapping:
@@ -219,7 +229,7 @@ def _walk(node: object, outer: _Scope, path: str, text: str, root: str) -> Itera
                 if _scalar(command) is not None:
                     yield _step(command, scope, path, text, root, sequence)
         elif key not in _ENV_KEYS:
-            yield from _walk(value, scope, path, text, root)
+            yield from _walk(value, scope, path, text, root, seen, depth + 1)
 
 
 def _step(

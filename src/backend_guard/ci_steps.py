@@ -62,7 +62,8 @@ class Step:
     folded: bool = False  # a YAML scalar whose line breaks are blanks (all but `|` blocks)
     sequence: int | None = None  # items of one list of commands share it: they run in one shell
     line_shells: bool = False  # each line runs in a shell of its own (a Makefile recipe)
-    _starts: list[int] = field(default_factory=list)
+    # The file's line starts, computed on first use and shared by the steps of one file.
+    lines: list[int] = field(default_factory=list)
 
     @property
     def shared(self) -> bool:
@@ -71,18 +72,18 @@ class Step:
 
     def span(self, start: int, end: int | None = None) -> Span:
         """The characters start..end of the file, or the line of `start` from its first column."""
-        if not self._starts:
-            self._starts = line_starts(self.text)
-        line = line_at(self._starts, start)
+        if not self.lines:
+            self.lines.extend(line_starts(self.text))
+        line = line_at(self.lines, start)
         if end is None:
             return Span(self.path, line, 1, line, 1)
-        end_line = line_at(self._starts, end)
+        end_line = line_at(self.lines, end)
         return Span(
             self.path,
             line,
-            start - self._starts[line - 1] + 1,
+            start - self.lines[line - 1] + 1,
             end_line,
-            end - self._starts[end_line - 1] + 1,
+            end - self.lines[end_line - 1] + 1,
         )
 
 
@@ -115,6 +116,9 @@ def steps_of(path: str, text: str) -> list[Step]:
     if name.endswith((".yml", ".yaml")) and name != "Taskfile.yml":
         found = _yaml_steps(path, text, root)
         if found is not None:
+            lines: list[int] = []
+            for step in found:
+                step.lines = lines
             return found
     env = {
         match["name"]: EnvValue(match["value"].strip(), _line_span(path, text, match.start()))

@@ -246,3 +246,33 @@ def test_a_workflow_of_aliases_is_walked_once_per_node(tmp_path: Path, monkeypat
         monkeypatch,
     )
     assert [s.where.start_line for s in found["."].supplied] == [1]
+
+
+def test_a_cdktf_app_gets_the_environment_of_the_step_that_deploys_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    program = (
+        'import { App, TerraformStack, S3Backend } from "cdktf";\n'
+        "class Api extends TerraformStack {\n"
+        "  constructor(scope: App, id: string) {\n"
+        "    super(scope, id);\n"
+        '    new S3Backend(this, { bucket: process.env.STATE_BUCKET!, key: "api" });\n'
+        "  }\n}\n"
+        'new Api(new App(), "api");\n'
+    )
+    found = contexts(
+        tmp_path,
+        {
+            "apps/api/cdktf.json": '{"app": "npx ts-node main.ts", "language": "typescript"}\n',
+            "apps/api/main.ts": program,
+            ".github/workflows/deploy.yml": (
+                "jobs:\n  deploy:\n    steps:\n      - working-directory: apps/api\n"
+                "        run: npx cdktf deploy --auto-approve\n"
+                "        env:\n          STATE_BUCKET: acme-api-state\n"
+            ),
+        },
+        monkeypatch,
+    )
+    (stack,) = [c for d, c in found.items() if d.startswith("apps/api/main.ts#")]
+    assert stack.env["STATE_BUCKET"].value == "acme-api-state"
+    assert stack.env["STATE_BUCKET"].where.start_line == 7

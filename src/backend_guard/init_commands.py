@@ -23,7 +23,12 @@ from backend_guard.ci_steps import EnvValue, Step, expand, join
 from backend_guard.model import Span
 
 _ENGINES = {"terraform": Engine.TERRAFORM, "tofu": Engine.OPENTOFU}
-_PREFIXES = frozenset({"sudo", "time", "exec", "command", "env", "then", "do", "else", "!"})
+_PREFIXES = frozenset(
+    {"sudo", "time", "exec", "command", "env", "then", "do", "else", "!", "npx", "pnpm", "yarn"}
+)
+# Commands that run an engine themselves: a CDKTF app's synth and deploy get their step's folder
+# and environment like an engine command does.
+_RUNNERS = frozenset({"cdktf"})
 _SEPARATOR = re.compile(r"&&|\|\||[;|\n()]")
 _WORD = re.compile(r"[^\s;&|()]+")
 _QUOTED = re.compile(r""""[^"\n]*"|'[^'\n]*'|\$\([^)\n]*\)|\$\{[^}\n]*\}|`[^`\n]*`""")
@@ -39,6 +44,7 @@ _CLI_ARGS = ("TF_CLI_ARGS_init", "TF_CLI_ARGS")
 _MENTIONS = (
     "terraform",
     "tofu",
+    "cdktf",
     "-backend-config",
     "-var",
     "cd ",
@@ -213,7 +219,7 @@ def _init_command(
             command.dirs = _resolve(state, _unquote(value))
         else:
             command.flags.append(Flag(kind, _unquote(value), step.span(start, end), True))
-    if engine is None and not command.flags:
+    if engine is None and not command.flags and name not in _RUNNERS:
         return None
     for variable in _CLI_ARGS:
         if variable in env:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from backend_guard import context as repo_context
 from backend_guard.choices import Engine
-from backend_guard.ci_steps import join
+from backend_guard.ci_steps import EnvValue, join
 from backend_guard.context import RepoContext, Supplied
 from backend_guard.init_commands import Command, Flag
 from backend_guard.model import Module, Span
@@ -42,7 +42,8 @@ class ModuleContext:
     # other values from a `-var-file` as written in HCL. `-var` wins over `-var-file`, both over
     # `TF_VAR_<name>`.
     variables: dict[str, tuple[str, Span]] = field(default_factory=dict)
-    env: dict[str, Span] = field(default_factory=dict)  # environment variables its steps define
+    # Environment variables the steps that run it define: name -> (value as written, where).
+    env: dict[str, EnvValue] = field(default_factory=dict)
     unplaced: list[Span] = field(default_factory=list)  # commands of unknown folder, counted here
     unpassed: list[Supplied] = field(default_factory=list)  # settings files beside it nobody passes
     # `-backend-config` flags that reach it: those a fix can drop, and those it cannot.
@@ -145,7 +146,7 @@ def _context(
     found = ModuleContext()
     for command in commands:
         for name, defined in command.env.items():
-            found.env.setdefault(name, defined.where)
+            found.env.setdefault(name, defined)
         supplied = _supplied(command, repo, folder)
         found.supplied.extend(supplied)
         if command.dirs is None:

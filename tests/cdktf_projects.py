@@ -13,7 +13,7 @@ from backend_guard.apply import plan, write
 from backend_guard.config import Settings
 from backend_guard.model import Edit, Severity
 from backend_guard.scan import ScanResult, scan
-from backend_guard.sources.cdktf_common import walk
+from backend_guard.sources.cdktf.tree import walk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cdktf"
 

@@ -103,8 +103,10 @@ def test_tf_cli_args_init_and_variables_from_the_step_env(tmp_path: Path, monkey
     (supplied,) = infra.supplied
     assert supplied.where.start_line == 5  # the variable's definition
     assert infra.fixed_flags == [supplied.where] and infra.removable_flags == []
+    assert {name: value for name, (value, _) in infra.environment_variables.items()} == {
+        "region": "eu-west-1"
+    }
     assert {name: value for name, (value, _) in infra.variables.items()} == {
-        "region": "eu-west-1",
         "environment": "prod",
         "replicas": "3",
         "owner": "platform",
@@ -208,8 +210,8 @@ def test_unparseable_settings_file_is_a_problem_with_its_path(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     write(tmp_path, {"broken.tfbackend": 'bucket = "unterminated\n', "main.tf": EMPTY_S3})
     collected = collect.collect(discover.discover(["."]), Settings())
-    ((span, message),) = collected.repo.problems
-    assert span.path == "broken.tfbackend" and "cannot be parsed" in message
+    (problem,) = collected.repo.problems
+    assert problem.span.path == "broken.tfbackend" and "cannot be parsed" in problem.message
 
 
 def test_other_ci_systems_composite_actions_and_bare_scripts_supply_settings(

@@ -207,6 +207,60 @@ def test_consul_without_path_crashes_terraform(tmp_path: Path) -> None:
     assert "TERRAFORM CRASH" in result.output
 
 
+@pytest.mark.oracle
+@oracle_test
+@pytest.mark.parametrize(
+    "setting",
+    [
+        'shared_credentials_files = ["/home/alice/.aws/credentials"]',
+        'shared_credentials_file  = "/home/alice/.aws/credentials"',
+        'shared_config_files      = ["/home/alice/.aws/config"]',
+    ],
+)
+def test_a_credentials_file_is_not_read_with_credentials_in_the_environment(
+    setting: str, tmp_path: Path
+) -> None:
+    backend_tf = COMPLETE_S3_TF.replace(
+        "use_path_style = true", f"use_path_style = true\n    {setting}"
+    )
+    result = terraform_init_files(tmp_path, project(backend_tf), s3_buckets=[BUCKET])
+    assert result.ok, result.output
+
+
+@pytest.mark.oracle
+@oracle_test
+def test_a_profile_only_the_author_has_fails(tmp_path: Path) -> None:
+    backend_tf = COMPLETE_S3_TF.replace(
+        "use_path_style = true", 'use_path_style = true\n    profile        = "alice-admin"'
+    )
+    result = terraform_init_files(tmp_path, project(backend_tf), s3_buckets=[BUCKET])
+    assert not result.ok
+    assert "failed to get shared config profile, alice-admin" in result.output
+
+
+@pytest.mark.oracle
+@oracle_test
+@pytest.mark.parametrize(
+    ("backend", "refused"),
+    [
+        (
+            '"pg" {\n    conn_str = "postgres://tf@localhost/state?sslmode=disable"',
+            "127.0.0.1:5432",
+        ),
+        ('"consul" {\n    address = "localhost:8500"\n    path = "app"', "127.0.0.1:8500"),
+        ('"http" {\n    address = "http://localhost:8080/state"', "127.0.0.1:8080"),
+    ],
+)
+def test_a_localhost_state_service_is_refused_where_none_runs(
+    backend: str, refused: str, tmp_path: Path
+) -> None:
+    result = terraform_init_files(
+        tmp_path, project(f"terraform {{\n  backend {backend}\n  }}\n}}\n")
+    )
+    assert not result.ok
+    assert f"dial tcp {refused}: connect: connection refused" in result.output
+
+
 # ------------------------------------------------------------------------------------------
 # The harness: environment, placeholder, isolation, availability
 # ------------------------------------------------------------------------------------------

@@ -119,6 +119,40 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
     ),
     # a local backend is never rewritten: a new path would orphan the state in state/
     "local_variable_path": ({("BG102", "backend.tf", 3)}, {("BG102", "backend.tf", 3)}),
+    # OpenTofu evaluates the variables early: the bucket is named, and the artifacts bucket's
+    # computed name is never taken for it
+    "opentofu_tfvars": ({("BG104", "backend.tofu", 4)}, set()),
+    # `state_bucket` is set only in prod.tfvars, which nothing passes
+    "opentofu_missing_variable": (
+        {("BG101", "backend.tofu", 2)},
+        {("BG101", "backend.tofu", 2)},
+    ),
+    "opentofu_remote_organization": (
+        {("BG106", "backend.tofu", 2)},
+        {("BG106", "backend.tofu", 2)},
+    ),
+    # a credentials file is a warning: init does not read it with credentials in the environment
+    "credentials_file": (
+        {("BG104", "backend.tf", 4), ("BG107", "backend.tf", 4)},
+        {("BG107", "backend.tf", 4)},
+    ),
+    "local_services": (
+        {
+            ("BG104", "pg/backend.tf", 2),
+            ("BG107", "pg/backend.tf", 2),
+            ("BG104", "consul/backend.tf", 2),
+            ("BG107", "consul/backend.tf", 2),
+            ("BG104", "http/backend.tf", 2),
+            ("BG107", "http/backend.tf", 2),
+        },
+        {
+            ("BG107", "pg/backend.tf", 2),
+            ("BG107", "consul/backend.tf", 2),
+            ("BG107", "http/backend.tf", 2),
+        },
+    ),
+    # the bootstrap names its bucket through a variable set in its terraform.tfvars
+    "bootstrap_variable_name": (set(), set()),
     "bootstrap_lock_table": (
         {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
         {("BG105", "main.tf", 4), ("BG112", "main.tf", 4)},
@@ -192,3 +226,113 @@ def test_messages_name_the_engine_of_the_module(monkeypatch: pytest.MonkeyPatch)
     result, _ = findings_of("opentofu_early_eval", Policy.SELF_CONTAINED, monkeypatch)
     (finding,) = result.findings
     assert "`tofu init` fails" in finding.message and "terraform init" not in finding.message
+
+
+def _severities(project: str, policy: Policy, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    result, _ = findings_of(project, policy, monkeypatch)
+    return {f"{f.rule} {f.path}": f.severity.value for f in result.findings}
+
+
+def test_a_bootstrap_cycle_is_a_warning_where_remote_storage_may_exist(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _severities("bootstrap_cycle", Policy.SELF_CONTAINED, monkeypatch) == {
+        "BG105 main.tf": "error"
+    }
+    result, _ = findings_of("bootstrap_cycle", Policy.REMOTE_ALLOWED, monkeypatch)
+    (finding,) = result.findings
+    assert finding.severity.value == "warning"
+    assert "first apply needs local state" in finding.message
+    assert "`terraform init -migrate-state`" in finding.message
+
+
+@pytest.mark.parametrize("policy", list(Policy))
+def test_a_credentials_file_is_a_warning_and_a_profile_an_error(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _severities("credentials_file", policy, monkeypatch)["BG107 backend.tf"] == "warning"
+    assert _severities("machine_local", policy, monkeypatch)["BG107 backend.tf"] == "error"
+    result, _ = findings_of("credentials_file", policy, monkeypatch)
+    (finding,) = [f for f in result.findings if f.rule == "BG107"]
+    assert '["/home/alice/.aws/credentials"]' in finding.message
+    assert "the CI must provide them there" in finding.message
+
+
+@pytest.mark.parametrize("policy", list(Policy))
+def test_localhost_addresses_of_state_services_are_machine_local(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, _ = findings_of("local_services", policy, monkeypatch)
+    messages = {f.path: f.message for f in result.findings if f.rule == "BG107"}
+    assert (
+        '`conn_str` = "postgres://terraform@localhost/terraform_state' in messages["pg/backend.tf"]
+    )
+    assert '`address` = "127.0.0.1:8500"' in messages["consul/backend.tf"]
+    assert "`lock_address`" in messages["http/backend.tf"]
+    assert all("connection refused" in message for message in messages.values())
+
+
+def test_opentofu_messages_show_the_values_and_where_they_come_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result, _ = findings_of("opentofu_tfvars", Policy.SELF_CONTAINED, monkeypatch)
+    (finding,) = result.findings
+    assert finding.message.startswith(
+        'backend "s3" keeps state in bucket "acme-tofu-state" (from `var.state_bucket` = '
+        '"acme-tofu-state" in terraform.tfvars:1), which nothing in this repository creates'
+    )
+    backend = result.modules["."].backends[0]
+    values = {a.name: a.value.literal for a in backend.attributes}
+    # terraform.tfvars, then ci.auto.tfvars.json over the default; lower() evaluated
+    assert values["key"] == "orders/prod/terraform.tfstate"
+    assert values["region"] == "eu-west-1"
+    key = backend.attribute("key")
+    assert key is not None and key.value.known is not None
+    assert '`var.environment` = "Prod" in ci.auto.tfvars.json:1' in key.value.known
+    assert "`local.state_key` at locals.tf:2" in key.value.known
+
+
+def test_an_opentofu_variable_nothing_sets_is_missing_under_both_policies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for policy in Policy:
+        result, _ = findings_of("opentofu_missing_variable", policy, monkeypatch)
+        (finding,) = result.findings
+        assert finding.severity.value == "error"
+        assert finding.message.startswith(
+            'backend "s3": `bucket` uses `var.state_bucket`, which has no default'
+        )
+        assert "var.state_bucket" in finding.message and "var.environment" not in finding.message
+        assert finding.message.endswith(
+            "`prod.tfvars` sets it, but init reads such a file only when named: "
+            "`tofu init -var-file=prod.tfvars`."
+        )
+
+
+def test_a_constant_shows_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    result, _ = findings_of("opentofu_remote_organization", Policy.SELF_CONTAINED, monkeypatch)
+    (finding,) = result.findings
+    assert 'organization "acme-platform" (from `local.organization` at locals.tofu:2)' in (
+        finding.message
+    )
+    assert "local.organization (" not in finding.message
+
+
+def test_a_cdktf_constant_shows_its_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cdktf.json").write_text('{"language": "typescript", "app": "npx ts-node main.ts"}')
+    (tmp_path / "main.ts").write_text(
+        'import { App, TerraformStack, RemoteBackend, NamedRemoteWorkspace } from "cdktf";\n'
+        'import { Construct } from "constructs";\n\n'
+        'const TerraformRemoteBackendOrganization = "acme-platform";\n\n'
+        "class EdgeStack extends TerraformStack {\n"
+        "  constructor(scope: Construct, id: string) {\n"
+        "    super(scope, id);\n"
+        "    new RemoteBackend(this, {\n"
+        "      organization: TerraformRemoteBackendOrganization,\n"
+        '      workspaces: new NamedRemoteWorkspace("edge"),\n'
+        "    });\n  }\n}\n\n"
+        'const app = new App();\nnew EdgeStack(app, "edge");\napp.synth();\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    (finding,) = [f for f in scan(["."], Settings()).findings if f.rule == "BG106"]
+    assert 'HCP Terraform organization "acme-platform"' in finding.message

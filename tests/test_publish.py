@@ -134,7 +134,7 @@ def test_a_changed_finding_edits_its_comment(world: World) -> None:
     world.publish(suggestions=True)
     before = len(world.emulator.requests)
     outcome = world.publish(suggestions=False)
-    assert (outcome.updated, outcome.posted, outcome.review_posted) == (1, 0, False)
+    assert (outcome.updated, outcome.posted, outcome.review_posted) == (1, 0, False), outcome
     assert _writes(world.emulator, before) == [
         f"PATCH /repos/Codertocat/Hello-World/pulls/comments/{world.emulator.comments(2)[0]['id']}"
     ]

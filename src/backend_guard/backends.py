@@ -50,6 +50,11 @@ class Argument:
     required: bool = False
     env: tuple[str, ...] = ()  # environment variables that can supply it instead
     machine_local: bool = False  # names something only the author's machine has
+    # a credentials file init never reads when the environment holds credentials (§10 verified)
+    credentials_file: bool = False
+    host: bool = (
+        False  # names a host or holds an address: `localhost` there is the author's machine
+    )
     names_storage: str | None = None  # the external thing it names, which must already exist
     is_block: bool = False  # written `name { ... }`; otherwise `name = value`
     nested: Mapping[str, Argument] = field(default_factory=lambda: MappingProxyType({}))

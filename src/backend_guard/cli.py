@@ -14,6 +14,7 @@ from pathlib import Path
 
 from backend_guard import __version__, config
 from backend_guard.choices import Engine, Policy, Severity
+from backend_guard.report.escaping import shown
 
 TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
 if TYPE_CHECKING:
@@ -120,10 +121,11 @@ def _check(args: argparse.Namespace, settings: config.Settings) -> int:
             root_modules=result.root_modules,
             fix_command=command,
         )
+    # a name that is not UTF-8 is shown escaped (`w\xe9.tf`), never a crash
     if args.output:
-        Path(args.output).write_text(output, encoding="utf-8")
+        Path(args.output).write_text(shown(output), encoding="utf-8")
     else:
-        sys.stdout.write(output)
+        sys.stdout.write(shown(output))
     return EXIT_FINDINGS if _fails(result, settings.fail_on) else EXIT_CLEAN
 
 
@@ -140,7 +142,7 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
     result = scan(args.paths, settings)
     planned = apply.plan(result.findings, result.texts)
     if args.diff:
-        sys.stdout.write(planned.diff())
+        sys.stdout.write(shown(planned.diff()))
         if planned.skipped:
             print(
                 f"backend-guard: {plural(len(planned.skipped), 'more fix', 'more fixes')} change the "
@@ -163,11 +165,12 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
     except (apply.FileChangedError, apply.WriteError) as error:
         return _error(error)
     for path in written:
-        print(f"fixed {path}")
+        print(f"fixed {shown(path)}")
     unfixed = [f for f in result.findings if f.fix is None and f.severity is Severity.ERROR]
     for finding in unfixed:
         print(
-            f"{finding.path}:{finding.span.start_line}: {finding.rule} {finding.name} has no automatic fix"
+            f"{shown(finding.path)}:{finding.span.start_line}: {finding.rule} {finding.name} "
+            "has no automatic fix"
         )
     if not written and not unfixed:
         print("nothing to fix")
@@ -209,7 +212,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _error(error: Exception) -> int:
-    print(f"backend-guard: {error}", file=sys.stderr)
+    print(f"backend-guard: {shown(str(error))}", file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -18,7 +18,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from backend_guard import bounded
 from backend_guard.choices import Engine, Policy, Severity
+from backend_guard.report.escaping import shown
 
 CONFIG_NAME = ".backend-guard.yml"
 _Choice = TypeVar("_Choice", bound=StrEnum)
@@ -55,23 +57,32 @@ def load(path: Path, *, required: bool) -> Settings:
     """Read a settings file; a missing default file means defaults."""
     if not path.is_file():
         if required:
-            raise ConfigError(f"{path}: no such settings file")
+            raise ConfigError(f"{shown(str(path))}: no such settings file")
         return Settings()
+    try:
+        text = bounded.read(path, bounded.Kind.SETTINGS).decode("utf-8")
+    except bounded.TooLargeError as error:
+        raise ConfigError(f"{shown(str(path))}:1: {error.message}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{shown(str(path))}: cannot be read ({error})") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, where: str) -> Settings:
+    """Settings from the text of a settings file; `where` names it in messages."""
     import yaml  # loaded only when there is a settings file: most runs have none
 
     from backend_guard.rules import find
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{line}: not valid YAML") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error})") from None
+        raise ConfigError(f"{shown(where)}{line}: not valid YAML") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: must be a mapping of settings")
-    where = str(path)
+        raise ConfigError(f"{shown(where)}: must be a mapping of settings")
+    where = shown(where)
     known = {"policy", "engine", "fail-on", "exclude", "rules"}
     unknown = sorted(set(data) - known)
     if unknown:

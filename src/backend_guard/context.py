@@ -16,12 +16,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
+from backend_guard import bounded
 from backend_guard.ci_steps import steps_of
 from backend_guard.fixes.text_positions import line_at, line_starts
 from backend_guard.init_commands import Call, Command, commands_of
-from backend_guard.model import Span, StorageResource
+from backend_guard.model import ParseProblem, Span, StorageResource
 
 _TOKEN_SETTING = re.compile(r"cli_config_credentials_token|TF_TOKEN_[A-Za-z0-9_]+|TF_API_TOKEN")
 
@@ -47,13 +47,6 @@ class Supplied:
         return f"{self.source}, passed at {flag}" if self.source else flag
 
 
-class SettingProblem(NamedTuple):
-    """A backend settings file that could not be read, and where."""
-
-    span: Span
-    message: str
-
-
 @dataclass(slots=True)
 class RepoContext:
     settings_files: dict[str, Supplied] = field(default_factory=dict)  # by path
@@ -61,13 +54,14 @@ class RepoContext:
     calls: list[Call] = field(default_factory=list)
     storage: list[StorageResource] = field(default_factory=list)
     token_hint: Span | None = None  # where an HCP Terraform token is configured for CI
-    problems: list[SettingProblem] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
     automation_texts: dict[str, str] = field(default_factory=dict)  # by path, for fixes
 
 
-def read_text(path: str) -> str:
-    """The text of a settings, variables or automation file (the one place such files are read)."""
-    return Path(path).read_text(encoding="utf-8-sig", errors="replace")
+def read_text(path: str, kind: bounded.Kind = bounded.Kind.AUTOMATION) -> str:
+    """The text of a settings, variables or automation file (the one place such files are read),
+    within the cap of its kind. Raises OSError (bounded.TooLargeError past the cap)."""
+    return bounded.read(path, kind).decode("utf-8-sig", errors="replace")
 
 
 def type_from_name(path: str) -> str | None:
@@ -75,18 +69,22 @@ def type_from_name(path: str) -> str | None:
     return parts[-2] if len(parts) >= 3 and parts[-1] == "tfbackend" else None
 
 
-def read_setting_file(path: str) -> Supplied | SettingProblem:
+def read_setting_file(path: str) -> Supplied | ParseProblem:
     """A `-backend-config` file: the body of a backend block, HCL (or JSON if named `.json`)."""
-    import hcl2  # loaded on first use: most repositories have no such file
-
     span = Span(path, 1, 1, 1, 1)
     try:
-        data = hcl2.loads(read_text(path))
-    except (OSError, UnicodeDecodeError) as error:
-        return SettingProblem(span, f"cannot be read: {error}")
+        text = read_text(path, bounded.Kind.BACKEND_SETTINGS)
+    except bounded.TooLargeError as error:
+        return ParseProblem(span, error.message, limit=True)
+    except OSError as error:
+        return ParseProblem(span, f"cannot be read: {error.strerror}")
+    import hcl2  # loaded on first use: most repositories have no such file
+
+    try:
+        data = hcl2.loads(text)
     except Exception as error:  # python-hcl2 raises Lark errors
         line = getattr(error, "line", 1) or 1
-        return SettingProblem(
+        return ParseProblem(
             Span(path, line, 1, line, 1), "cannot be parsed as a backend settings file"
         )
     values = {key: _plain(value) for key, value in data.items() if not key.startswith("__")}
@@ -117,7 +115,10 @@ def build(
             context.problems.append(result)
     for path in automation_files:
         try:
-            text = read_text(path)
+            text = read_text(path, bounded.Kind.AUTOMATION)
+        except bounded.TooLargeError as error:
+            context.problems.append(ParseProblem(Span(path, 1, 1, 1, 1), error.message, limit=True))
+            continue
         except OSError:
             continue
         context.automation_texts[path] = text

@@ -10,6 +10,7 @@ hold anything a rule needs, so only those are decoded and parsed.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,18 +19,24 @@ from typing import NamedTuple
 
 from backend_guard import languages
 from backend_guard.filekinds import FileKind, base_name, kind_of
-from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
 
 SKIPPED_DIRS = frozenset({".terraform", ".terragrunt-cache", ".git", "node_modules", ".gen"})
 
+
 # What makes a configuration file worth parsing: a terraform block, a call of a local module
 # (which makes the callee a child module), or a resource that creates state storage. Three
-# searches that each start with a literal cost a third of one alternation of them all.
-_PREFILTERS = (
-    re.compile(rb'terraform"?\s*[{:]'),
-    re.compile(rb'source"?\s*[=:]\s*"\.\.?/'),
-    re.compile(rb'"(?:' + "|".join(re.escape(n) for n in STORAGE_NAME_ATTRIBUTE).encode() + rb')"'),
-)
+# searches that each start with a literal cost a third of one alternation of them all. Built on
+# first use: the storage resource names come from the package's data.
+@functools.cache
+def _prefilters() -> tuple[re.Pattern[bytes], ...]:
+    from backend_guard.storage import STORAGE_NAME_ATTRIBUTE
+
+    names = "|".join(re.escape(n) for n in STORAGE_NAME_ATTRIBUTE)
+    return (
+        re.compile(rb'terraform"?\s*[{:]'),
+        re.compile(rb'source"?\s*[=:]\s*"\.\.?/'),
+        re.compile(rb'"(?:' + names.encode() + rb')"'),
+    )
 
 
 # A CDKTF program worth parsing names the package (`HashiCorp.Cdktf` in C#) and a backend
@@ -63,7 +70,7 @@ def program_worth_parsing(data: bytes) -> bool:
 
 def worth_parsing(data: bytes) -> bool:
     """Whether a configuration file's bytes can hold anything a rule reads."""
-    return any(pattern.search(data) for pattern in _PREFILTERS)
+    return any(pattern.search(data) for pattern in _prefilters())
 
 
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".ps1")
@@ -206,6 +213,8 @@ def _walk(
                     target = os.path.realpath(entry.path)
                     if target != real_root and not target.startswith(real_root + os.sep):
                         continue  # never follow a link out of the scanned root
+                    if ".git" in target[len(real_root) :].split(os.sep):
+                        continue  # nor into a git folder (a checkout may keep a token there)
                     if not os.path.exists(entry.path) and kind_of(entry.name) is not None:
                         # `terraform init` fails to read it: say so rather than skip it
                         discovery.problems.append(

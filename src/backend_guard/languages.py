@@ -10,9 +10,20 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from types import ModuleType
 
-from backend_guard.model import Syntax
+
+class Syntax(StrEnum):
+    """The language a fact was read from; rules use it only to word messages and pick a fix."""
+
+    HCL = "hcl"
+    JSON = "json"
+    TYPESCRIPT = "typescript"
+    PYTHON = "python"
+    GO = "go"
+    JAVA = "java"
+    CSHARP = "csharp"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,18 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from backend_guard.choices import Engine, Severity
-
-
-class Syntax(StrEnum):
-    """The language a fact was read from; rules use it only to word messages and pick a fix."""
-
-    HCL = "hcl"
-    JSON = "json"
-    TYPESCRIPT = "typescript"
-    PYTHON = "python"
-    GO = "go"
-    JAVA = "java"
-    CSHARP = "csharp"
+from backend_guard.languages import Syntax
 
 
 class BackendKind(StrEnum):
@@ -69,12 +58,16 @@ class Value:
     functions: tuple[str, ...] = ()  # function names called, e.g. ("lower",)
     uninterpolated_template: bool = False  # a "${...}" the engine will take literally (JSON)
     known: str | None = None  # what was resolved statically, e.g. "defaults to 'my-bucket'"
+    # OpenTofu's early evaluation: the variables this value needs that nothing sets, and the
+    # definitions files that set them but that init reads only when `-var-file` names them.
+    unset: tuple[str, ...] = ()
+    unset_set_in: tuple[str, ...] = ()
 
     @property
     def is_known(self) -> bool:
-        return self.kind is ValueKind.LITERAL or (
-            self.kind is ValueKind.PROGRAM and self.literal is not None
-        )
+        if self.kind is ValueKind.EXPRESSION:
+            return self.known is not None  # evaluated early, as OpenTofu does
+        return self.kind is ValueKind.LITERAL or self.literal is not None
 
 
 @dataclass(frozen=True, slots=True)

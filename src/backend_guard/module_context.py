@@ -38,10 +38,13 @@ class ModuleContext:
     supplied: list[Supplied] = field(default_factory=list)  # backend settings passed to it
     # Those of `supplied` that commands of unknown folder pass (counted for every module).
     supplied_unplaced: list[Supplied] = field(default_factory=list)
-    # Input variables its CI passes: name -> (value, where). A string is given as the string;
-    # other values from a `-var-file` as written in HCL. `-var` wins over `-var-file`, both over
-    # `TF_VAR_<name>`.
+    # Input variables its CI passes on the command line: name -> (value, where). A string is
+    # given as the string; other values from a `-var-file` as written in HCL. `-var` wins over
+    # `-var-file`.
     variables: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    # Those its CI sets as `TF_VAR_<name>` in the environment (below the module's own
+    # `*.tfvars`), by name without the prefix.
+    environment_variables: dict[str, tuple[str, Span]] = field(default_factory=dict)
     # Environment variables the steps that run it define: name -> (value as written, where).
     env: dict[str, EnvValue] = field(default_factory=dict)
     unplaced: list[Span] = field(default_factory=list)  # commands of unknown folder, counted here
@@ -158,7 +161,7 @@ def _context(
             target = found.removable_flags if flag.removable and alone else found.fixed_flags
             if flag.span not in target:
                 target.append(flag.span)
-    found.variables = _variables(commands, folder)
+    found.variables, found.environment_variables = _variables(commands, folder)
     return found
 
 
@@ -201,7 +204,10 @@ def _settings_file(value: str, bases: tuple[str, ...], repo: RepoContext) -> Sup
     return named[0] if len(named) == 1 else None
 
 
-def _variables(commands: list[Command], folder: str) -> dict[str, tuple[str, Span]]:
+def _variables(
+    commands: list[Command], folder: str
+) -> tuple[dict[str, tuple[str, Span]], dict[str, tuple[str, Span]]]:
+    """The variables the commands pass on the command line, and those their environment sets."""
     from_env: dict[str, tuple[str, Span]] = {}
     from_files: dict[str, tuple[str, Span]] = {}
     from_flags: dict[str, tuple[str, Span]] = {}
@@ -216,7 +222,7 @@ def _variables(commands: list[Command], folder: str) -> dict[str, tuple[str, Spa
                     from_flags[name] = (value, flag.span)
             elif flag.kind == "var-file" and "$" not in flag.value:
                 from_files.update(_variables_file(join(folder, flag.value)))
-    return {**from_env, **from_files, **from_flags}
+    return {**from_files, **from_flags}, from_env
 
 
 def _variables_file(path: str) -> dict[str, tuple[str, Span]]:

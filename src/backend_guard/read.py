@@ -7,19 +7,18 @@ a problem with file and line; it never stops the scan.
 from __future__ import annotations
 
 import codecs
-import os
-import stat
 from dataclasses import replace
 
-from backend_guard import discover, languages
+from backend_guard import bounded, discover, languages
 from backend_guard.filekinds import FileKind
 from backend_guard.model import FileFacts, ParseProblem, Span
 from backend_guard.sources import hcl, tfjson
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a configuration file larger than this is reported, not parsed
-# CDKTF programs are parsed whole, and each fix parses its program again: a program file larger
-# than this (a bundle, generated code) is reported, not parsed.
-MAX_PROGRAM_BYTES = 1024 * 1024
+# A configuration file larger than its cap is reported, not parsed. CDKTF programs are parsed
+# whole, and each fix parses its program again: a program larger than its cap (a bundle,
+# generated code) is reported, not parsed.
+MAX_FILE_BYTES = bounded.Kind.TERRAFORM.cap
+MAX_PROGRAM_BYTES = bounded.Kind.PROGRAM.cap
 # Terraform accepts one backend per module and each backend has a few dozen arguments; facts beyond
 # these bounds come from hostile or generated input and would only make the rules slow.
 MAX_BACKENDS_PER_FILE = 20
@@ -68,47 +67,43 @@ def _problem(path: str, message: str, line: int = 1, *, limit: bool = False) -> 
     return FileFacts(path=path, problems=[ParseProblem(span, message, limit)])
 
 
-def _read_bytes(path: str, limit: int) -> bytes | int:
-    """The bytes of a regular file, or its size when that is over `limit` (then only the first
-    `limit` bytes are read, for a pre-filter). Never blocks on a FIFO or a device: they are
-    refused, like any other file that is not a regular file (OSError)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise OSError(0, "not a regular file")
-        if status.st_size > limit:
-            return status.st_size
-        chunks = [os.read(descriptor, status.st_size + 1)]
-        while chunks[-1]:  # a file that grew since fstat: read on to its end
-            chunks.append(os.read(descriptor, 1024 * 1024))
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
+def _unreadable(path: str, data: bytes) -> FileFacts | None:
+    """The problem of a configuration file Terraform cannot read whatever it holds: bytes that
+    are not UTF-8, or a NUL byte. Checked before the pre-filter, so found in any file; ASCII, the
+    common case, is told without decoding."""
+    if not data.isascii():
+        try:
+            decode(data)
+        except UnicodeDecodeError as error:
+            return _problem(path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1)
+    nul = data.find(b"\0")
+    if nul < 0:
+        return None
+    line = data.count(b"\n", 0, nul) + 1
+    column = nul - data.rfind(b"\n", 0, nul)
+    span = Span(path, line, column, line, column)
+    message = "holds a NUL byte, which Terraform and OpenTofu cannot read"
+    return FileFacts(path=path, problems=[ParseProblem(span, message)])
 
 
 def read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None]:
     """Facts of one configuration file, and its text when it was parsed."""
     try:
-        data = _read_bytes(file.path, MAX_FILE_BYTES)
+        data = bounded.read(file.path, bounded.Kind.TERRAFORM)
+    except bounded.TooLargeError as error:
+        return _problem(file.path, error.message, limit=True), None
     except OSError as error:
         return _problem(file.path, f"cannot be read ({error.strerror})"), None
-    if isinstance(data, int):
-        return _problem(
-            file.path,
-            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not read",
-            limit=True,
-        ), None
     wide = _wide_encoding(data)
     if wide is not None:
         # Whatever it holds: the byte pre-filter cannot see into it, and Terraform fails on it.
         return _problem(file.path, f"is {wide} text; Terraform and OpenTofu read only UTF-8"), None
+    unreadable = _unreadable(file.path, data)
+    if unreadable is not None:
+        return unreadable, None
     if not discover.worth_parsing(data):
         return None, None
-    try:
-        text = decode(data)
-    except UnicodeDecodeError as error:
-        return _problem(file.path, "is not UTF-8 text", data.count(b"\n", 0, error.start) + 1), None
+    text = decode(data)
     if file.kind in (FileKind.JSON, FileKind.TOFU_JSON):
         facts = tfjson.read(file.path, text, file.module_dir, synthesized=file.synthesized)
     else:
@@ -120,18 +115,13 @@ def read_config(file: discover.ConfigFile) -> tuple[FileFacts | None, str | None
 def read_program(path: str) -> tuple[FileFacts | None, str | None]:
     """Facts of one CDKTF program file, read only when its bytes name a backend."""
     try:
-        data = _read_bytes(path, MAX_PROGRAM_BYTES)
+        data = bounded.read(path, bounded.Kind.PROGRAM, head=True)
+    except bounded.TooLargeError as error:
+        if not discover.program_worth_parsing(error.head):
+            return None, None
+        return _problem(path, error.message, limit=True), None
     except OSError:
         return None, None  # not known to be CDKTF code: nothing to say about it
-    if isinstance(data, int):
-        with open(path, "rb") as handle:
-            if not discover.program_worth_parsing(handle.read(MAX_PROGRAM_BYTES)):
-                return None, None
-        return _problem(
-            path,
-            f"is larger than {MAX_PROGRAM_BYTES // (1024 * 1024)} MiB and was not read",
-            limit=True,
-        ), None
     if not discover.program_worth_parsing(data):
         return None, None
     try:

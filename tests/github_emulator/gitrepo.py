@@ -54,6 +54,18 @@ class GitRepo:
     def copy_tree(self, source: Path, under: str = "") -> None:
         shutil.copytree(source, self.path / under, dirs_exist_ok=True)
 
+    def blob(self, commit: str, path: str) -> bytes | None:
+        """The bytes of `path` at `commit`; None when it has no such file."""
+        env = {**os.environ, **_ENV}
+        done = subprocess.run(
+            ["git", "cat-file", "blob", f"{commit}:{path}"],
+            cwd=self.path,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+        return done.stdout if done.returncode == 0 else None
+
     def commit(self, message: str) -> str:
         self.git("add", "--all")
         self.git("commit", "--quiet", "--allow-empty", "-m", message)

@@ -75,6 +75,7 @@ def open_pull_request(
     emulator: Emulator, repo: GitRepo, payload: dict[str, Any], *, base_sha: str, head_sha: str
 ) -> PullRequestRepo:
     """Register base...head of `repo` as the PR of `payload` (a pull_request event)."""
+    emulator.git = repo  # the contents endpoint serves the repository's files at any commit
     number = int(payload["pull_request"]["number"])
     files = repo.files(base_sha, head_sha, repository=emulator.state.full_name)
     emulator.add_pull(

@@ -11,7 +11,9 @@ for the next requests with `Emulator.inject`.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import socket
 import threading
@@ -20,17 +22,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from tests.github_emulator import graphql_api, hunks, spec
 from tests.github_emulator.faults import Fault, FaultQueue, Kind
+from tests.github_emulator.gitrepo import GitRepo
 from tests.github_emulator.state import BOT, HUMAN, Pull, State, new_state
 
 WRITE_TOKEN = "ghs_emulatorWriteToken0000000000000001"
 READ_TOKEN = "ghs_emulatorReadOnlyToken000000000000002"
 HUMAN_TOKEN = "ghp_emulatorHumanToken00000000000000003"
 RATE_LIMIT = 1000
-MAX_FILES = 3000
+MAX_FILES = 3000  # GitHub lists at most this many files of a pull request
+MAX_BODY = 65536  # characters of a comment or review body
 DOCS = "https://docs.github.com/rest"
 NOT_ON_DIFF = (
     "Pull request review thread line must be part of the diff and Pull request review thread "
@@ -108,6 +112,7 @@ class Emulator:
             HUMAN_TOKEN: Token(True, HUMAN),
         }
         self.validate_responses = validate_responses
+        self.git: GitRepo | None = None  # serves the repository's files, when a test sets it
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.faults = FaultQueue()
@@ -234,6 +239,7 @@ class Emulator:
                         "status": "422",
                     },
                 )
+        _check_body_lengths(body, simple=operation.operation_id == "pulls/create-review")
         handler: Callable[..., Answer] = getattr(
             self, "_" + operation.operation_id.replace("/", "_").replace("-", "_")
         )
@@ -318,6 +324,40 @@ class Emulator:
 
     def _repos_get(self, **_: Any) -> Answer:
         return Answer(200, self.state.repository)
+
+    def _repos_get_content(self, params: dict[str, str], query: dict[str, str], **_: Any) -> Answer:
+        """A file of the repository at a commit, read from the test's git repository."""
+        if self.git is None:
+            raise _error(404, "Not Found")
+        path, ref = unquote(params["path"]), query.get("ref", "HEAD")
+        data = self.git.blob(ref, path)
+        if data is None:
+            raise _error(404, "Not Found")
+        api = f"{self.state.repo_api}/contents/{path}?ref={ref}"
+        web = f"https://github.com/{self.state.full_name}"
+        sha = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        links = {
+            "self": api,
+            "git": f"{self.state.repo_api}/git/blobs/{sha}",
+            "html": f"{web}/blob/{ref}/{path}",
+        }
+        return Answer(
+            200,
+            {
+                "type": "file",
+                "encoding": "base64",
+                "size": len(data),
+                "name": path.rsplit("/", 1)[-1],
+                "path": path,
+                "content": base64.b64encode(data).decode(),
+                "sha": sha,
+                "url": api,
+                "git_url": links["git"],
+                "html_url": links["html"],
+                "download_url": f"https://raw.githubusercontent.com/{self.state.full_name}/{ref}/{path}",
+                "_links": links,
+            },
+        )
 
     def _pulls_get(self, params: dict[str, str], **_: Any) -> Answer:
         return Answer(200, self._pull(params).data)
@@ -506,6 +546,21 @@ class Emulator:
         self.state.check_annotations[run["id"]].extend(output.get("annotations", []))
         run["output"]["annotations_count"] = len(self.state.check_annotations[run["id"]])
         return Answer(200, run)
+
+
+def _check_body_lengths(body: object, *, simple: bool) -> None:
+    """GitHub refuses a comment or review body over 65,536 characters, in a review's comments too
+    (`simple`: the operation answers with the simple form of a validation error)."""
+    if not isinstance(body, dict):
+        return
+    bodies = [body.get("body")] + [
+        item.get("body") for item in body.get("comments") or [] if isinstance(item, dict)
+    ]
+    if any(isinstance(text, str) and len(text) > MAX_BODY for text in bodies):
+        message = "Body is too long (maximum is 65536 characters)"
+        if simple:
+            raise _simple_422(message)
+        raise ApiError(422, _validation("body", "custom", message))
 
 
 def _check_annotations(body: dict[str, Any]) -> None:

@@ -44,7 +44,11 @@ class Operation:
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", template)
     regex = "".join(
-        f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part) for part in parts
+        # a file's path (`/contents/{path}`) has slashes of its own
+        (f"(?P<{part[1:-1]}>.+)" if part == "{path}" else f"(?P<{part[1:-1]}>[^/]+)")
+        if part.startswith("{")
+        else re.escape(part)
+        for part in parts
     )
     return re.compile(f"^{regex}$")
 

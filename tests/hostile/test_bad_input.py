@@ -162,7 +162,24 @@ CASES: dict[str, Case] = {
     ),
     "nul-byte": Case(
         {"stacks/bad/main.tf": utf8(s3_backend('    bucket = "acme"\n    \0\n'))},
-        f"stacks/bad/main.tf:6:5: {UNPARSEABLE} cannot be parsed: Unexpected token",
+        f"stacks/bad/main.tf:6:5: {UNPARSEABLE} holds a NUL byte",
+    ),
+    # Files `terraform init` cannot read, found whether or not they hold a backend.
+    "nul-byte-inside-the-terraform-block": Case(
+        {"stacks/bad/main.tf": b'terraform {\0 backend "s3" {} }\n'},
+        f"stacks/bad/main.tf:1:12: {UNPARSEABLE} holds a NUL byte",
+    ),
+    "nul-byte-in-a-file-without-backend": Case(
+        {"stacks/bad/variables.tf": b'variable "region" {\n  default = "eu\0"\n}\n'},
+        f"stacks/bad/variables.tf:2:16: {UNPARSEABLE} holds a NUL byte",
+    ),
+    "random-bytes-not-utf8": Case(
+        {"stacks/bad/main.tf": bytes(range(0x80, 0x100)) * 4 + b"\n\x9c\xd3"},
+        f"stacks/bad/main.tf:1:1: {UNPARSEABLE} is not UTF-8 text",
+    ),
+    "nul-byte-in-json": Case(
+        {"stacks/bad/outputs.tf.json": b'{"output": {"x": {"value": "\0"}}}\n'},
+        f"stacks/bad/outputs.tf.json:1:29: {UNPARSEABLE} holds a NUL byte",
     ),
     "deep-list-in-backend": Case(
         {"stacks/bad/main.tf": utf8(s3_backend(f"    bucket = {'[' * DEEP}{']' * DEEP}\n"))},

@@ -33,7 +33,7 @@ from backend_guard.apply import plan
 from backend_guard.config import Settings
 from backend_guard.github import diffmap
 from backend_guard.model import Finding
-from backend_guard.report.escaping import ZERO_WIDTH_SPACE
+from backend_guard.report.escaping import ZERO_WIDTH_SPACE, neutralised
 from backend_guard.rules import DOCS_URL
 from backend_guard.scan import ScanResult, scan
 from tests import test_action_e2e as e2e
@@ -210,6 +210,8 @@ class Rendered(HTMLParser):
             self._stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:  # `<hr />` comes as a start and an end
+            return
         if not self._stack or self._stack[-1] != tag:
             self.problems.append(f"</{tag}> closes what it did not open ({self._stack})")
             return
@@ -328,7 +330,10 @@ def test_the_review_body_lists_the_file_outside_the_diff_inertly(hostile: Hostil
     rendered.assert_inert()
     [(info, diff)] = rendered.blocks
     assert info == "diff" and f"+++ b/{OUTSIDE_DIFF}\n" in diff
-    assert {f"{OUTSIDE_DIFF}:2", f"backend-guard fix {OUTSIDE_DIFF}"} <= set(rendered.spans)
+    # In a code span the name shows what the neutralising pass defused (`&lt;`, `]\(`): a span
+    # is not trusted to be one, so nothing in it is left live.
+    spans = {f"{OUTSIDE_DIFF}:2", f"backend-guard fix {OUTSIDE_DIFF}"}
+    assert {neutralised(span) for span in spans} <= set(rendered.spans)
 
 
 def test_the_job_summary_is_inert_and_every_row_keeps_its_cells(hostile: Hostile) -> None:

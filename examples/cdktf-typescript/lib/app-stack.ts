@@ -15,7 +15,7 @@ export class AppStack extends TerraformStack {
 
     const environmentSuffix = props?.environmentSuffix || 'dev';
     const awsRegion = props?.awsRegion || 'us-east-1';
-    const stateBucket = props?.stateBucket || 'iac-rlhf-tf-states';
+    const stateBucket = props?.stateBucket || 'acme-tf-states';
 
     new AwsProvider(this, 'aws', { region: awsRegion });
 

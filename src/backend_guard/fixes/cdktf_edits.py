@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Iterable
 
 from tree_sitter import Node
 
 from backend_guard.fixes.text_positions import line_starts
 from backend_guard.model import Edit
-from backend_guard.sources.cdktf_common import ParsedSource
-
-P = TypeVar("P", bound=ParsedSource)
+from backend_guard.sources.cdktf.tree import ParsedSource
 
 
 class Edits:
@@ -95,21 +92,6 @@ def used_only_by(uses: Iterable[tuple[str, Node]], name: str, construct: Node) -
             return False
         used = True
     return used
-
-
-def unused_import_edits(
-    before: P,
-    after: P,
-    uses: Callable[[P], Iterable[tuple[str, Node]]],
-    rewrite: Callable[[P, Edits, Callable[[str], bool], bool], None],
-) -> Edits:
-    """Edits of `after` (a fixed program) that drop the imported names `before` used and `after`
-    no longer does; `uses` lists a program's identifiers, `rewrite` rewrites its imports."""
-    used_before = {name for name, _ in uses(before)}
-    used_after = {name for name, _ in uses(after)}
-    edits = Edits(after)
-    rewrite(after, edits, lambda name: name in used_before and name not in used_after, False)
-    return edits
 
 
 def indent_at(text: str, offset: int) -> str:

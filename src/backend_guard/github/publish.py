@@ -19,12 +19,14 @@ from typing import Any, Protocol, TypeVar
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.Commit import Commit
+from github.NamedUser import NamedUser
 from github.PullRequest import PullRequest
 from github.PullRequestComment import PullRequestComment
 from urllib3.response import BaseHTTPResponse
 
 from backend_guard.github import diffmap, review
 from backend_guard.github.run import Run
+from backend_guard.report.escaping import inline_code, publishable
 
 TIMEOUT_SECONDS = 15  # per request
 RETRIES = 3  # per request, on 5xx, dropped connections, timeouts and rate limits
@@ -156,10 +158,19 @@ class Posted:
     key: str
     digest: str
     fixed: bool
+    commit: str  # the head it was made for
+
+
+def _by_a_bot(author: NamedUser | None) -> bool:
+    """Whether `author` is an app's bot account: only such accounts post as the action does;
+    anyone can type a marker into a comment of their own. (Its type is in the listing: reading it
+    costs no request.)"""
+    return author is not None and author.type == "Bot"
 
 
 def earlier_comments(comments: Iterable[PullRequestComment]) -> list[Posted]:
-    """Comments that start with a backend-guard marker (a reply quoting one starts with `>`).
+    """Comments by a bot that start with a backend-guard marker (a reply quoting one starts with
+    `>`); a marker in anyone else's comment is text, whatever it says.
 
     Only attributes every listed comment carries are read: reading an absent one, such as
     `in_reply_to_id` of a top-level comment, would cost a request per comment.
@@ -168,11 +179,13 @@ def earlier_comments(comments: Iterable[PullRequestComment]) -> list[Posted]:
     for comment in comments:
         body = comment.body or ""
         marker = review.MARKER.match(body)
-        if marker is None:
+        if marker is None or not _by_a_bot(comment.user):
             continue
         rest = body[marker.end() :].lstrip("\n")
         fixed = rest.startswith(FIXED_NOTE.split("{", 1)[0])
-        found.append(Posted(comment, marker["key"], marker["digest"], fixed))
+        found.append(
+            Posted(comment, marker["key"], marker["digest"], fixed, comment.original_commit_id)
+        )
     return found
 
 
@@ -245,36 +258,35 @@ class _Api:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return hashlib.sha256("\n".join(parts).encode(errors="surrogateescape")).hexdigest()[:16]
 
 
 def _fixed_body(old: Posted, head_sha: str) -> str:
     marker = f"<!-- backend-guard:v1 key={old.key} digest={old.digest} -->"
     said = (old.comment.body or "")[len(marker) :].strip("\n")
-    return (
+    return publishable(
         f"{marker}\n{FIXED_NOTE.format(sha=head_sha[:12])}\n\n"
-        f"<details><summary>What it said</summary>\n\n{said}\n\n</details>"
-    )[:MAX_BODY]
+        f"<details><summary>What it said</summary>\n\n{said}\n\n</details>",
+        MAX_BODY,
+    )
 
 
 def with_moved(body: str, comments: list[review.Comment]) -> str:
     """The review body with inline comments GitHub would not take, each under its place."""
     sections = [body]
     for comment in comments:
-        where = f"`{comment.path}` line {comment.start_line}" + (
+        where = f"{inline_code(comment.path)} line {comment.start_line}" + (
             f"-{comment.line}" if comment.line > comment.start_line else ""
         )
         sections.append(f"---\n\n**{where}**\n\n{review.MARKER.sub('', comment.body).strip()}")
-    text = "\n\n".join(sections)
-    return (
-        text
-        if len(text) <= MAX_BODY
-        else text[: MAX_BODY - 40] + "\n\n… (cut: too long for a review)"
-    )
+    return publishable("\n\n".join(sections), MAX_BODY)
 
 
-def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) -> Outcome:
-    """Post what is new, edit what changed, mark what is gone as fixed."""
+def publish(
+    pull: PullRequest, planned: Plan, *, head_sha: str, summary: str, mark_fixed: bool = True
+) -> Outcome:
+    """Post what is new, edit what changed, mark what is gone as fixed (with `mark_fixed`: a plan
+    read from a review file is the pull request's word, and absence in it proves nothing)."""
     outcome = Outcome()
     api = _Api(outcome)
     repo = api.call("reading the pull request", lambda: pull.base.repo)
@@ -286,7 +298,8 @@ def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) ->
         )
     )
     reviews = api.call(
-        "reading earlier reviews", lambda: [r.body or "" for r in pull.get_reviews()]
+        "reading earlier reviews",
+        lambda: [r.body or "" for r in pull.get_reviews() if _by_a_bot(r.user)],
     )
     if repo is None or earlier is None or reviews is None:
         outcome.problems.append(
@@ -303,12 +316,18 @@ def publish(pull: PullRequest, planned: Plan, *, head_sha: str, summary: str) ->
         if c.key in live and live[c.key].digest != c.digest
     ]
     for old, comment in changed:
-        if api.do("updating a comment", partial(old.comment.edit, comment.body)):
+        body = publishable(comment.body, MAX_BODY)
+        if api.do("updating a comment", partial(old.comment.edit, body)):
             outcome.updated += 1
     current = {comment.key for comment in planned.comments} | {
         group.key for group, _ in planned.outside
     }
-    gone = [old for old in live.values() if old.key not in current]
+    # A comment made for this very head is not fixed by it: what says so was not made from it.
+    gone = [
+        old
+        for old in live.values()
+        if mark_fixed and old.key not in current and old.commit != head_sha
+    ]
     for old in gone:
         body = _fixed_body(old, head_sha)
         if api.do("marking a comment fixed", partial(old.comment.edit, body)):
@@ -335,10 +354,15 @@ def _post_review(
     if not new and outside_known:
         return
     post = _digest(commit.sha, outside, *sorted(f"{c.key}:{c.digest}" for c in new))
-    body = f"{summary}\n\n<!-- backend-guard:v1 review outside={outside} post={post} -->"
+    if any(m["post"] == post for m in previous):
+        return  # posted before, inline or as the fallback that lists the comments in its body
+    marker = f"\n\n<!-- backend-guard:v1 review outside={outside} post={post} -->"
+    body = publishable(summary, MAX_BODY - len(marker)) + marker
 
     def create(text: str, comments: list[review.Comment]) -> Callable[[], object]:
         items: list[Any] = [c.as_api() for c in comments]
+        for item in items:
+            item["body"] = publishable(str(item["body"]), MAX_BODY)
         return lambda: pull.create_review(commit=commit, body=text, event="COMMENT", comments=items)
 
     def applied() -> bool:
@@ -352,12 +376,8 @@ def _post_review(
         outcome.review_posted, outcome.posted = True, len(new)
         return
     if api.last is _Failure.REFUSED and new:
-        moved = with_moved(body, new)
-        if api.do("posting the review without inline comments", create(moved, [])):
-            outcome.review_posted = True
-            outcome.problems.append(
-                f"GitHub refused the inline comments, so the review body lists {len(new)} of them instead."
-            )
+        moved = (outside, _digest(post, "moved"))
+        _post_fallback(api, summary, new, moved, previous, create)
         return
     if api.last is _Failure.UNAVAILABLE:
         api.stopped = None  # one careful second try: look before posting again
@@ -369,8 +389,35 @@ def _post_review(
             api.stopped = _Failure.UNAVAILABLE
 
 
-def _threads_page(pull: PullRequest, variables: dict[str, object]) -> Any:
-    return pull.requester.graphql_query(_THREADS_QUERY, variables)[1]
+def _post_fallback(
+    api: _Api,
+    summary: str,
+    new: list[review.Comment],
+    digests: tuple[str, str],
+    previous: list[re.Match[str]],
+    create: Callable[[str, list[review.Comment]], Callable[[], object]],
+) -> None:
+    """The review with the comments GitHub refused listed in its body; once per head and content,
+    however often the run is repeated."""
+    outcome = api.outcome
+    outside, post = digests
+    if any(m["post"] == post for m in previous):
+        outcome.problems.append(
+            f"GitHub refused the inline comments; the review posted earlier lists {len(new)} of them."
+        )
+        return
+    marker = f"\n\n<!-- backend-guard:v1 review outside={outside} post={post} -->"
+    moved = publishable(with_moved(summary, new), MAX_BODY - len(marker)) + marker
+    if api.do("posting the review without inline comments", create(moved, [])):
+        outcome.review_posted = True
+        outcome.problems.append(
+            f"GitHub refused the inline comments, so the review body lists {len(new)} of them instead."
+        )
+
+
+def _graphql_data(pull: PullRequest, query: str, variables: dict[str, Any]) -> Any:
+    """The `data` answer of one GraphQL call (its headers dropped)."""
+    return pull.requester.graphql_query(query, variables)[1]
 
 
 def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: set[int]) -> None:
@@ -380,7 +427,10 @@ def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: 
     after: str | None = None
     for _ in range(_MAX_THREAD_PAGES):
         variables = {"owner": owner, "name": name, "number": pull.number, "after": after}
-        answer = api.call("reading review threads", partial(_threads_page, pull, variables))
+        answer = api.call(
+            "reading review threads",
+            partial(_graphql_data, pull, _THREADS_QUERY, variables),
+        )
         if answer is None:
             return
         connection = answer["data"]["repository"]["pullRequest"]["reviewThreads"]
@@ -397,7 +447,7 @@ def _resolve_threads(pull: PullRequest, full_name: str, api: _Api, comment_ids: 
             continue
         done = api.do(
             "resolving the thread of a fixed comment",
-            partial(pull.requester.graphql_query, _RESOLVE, {"thread": thread_id}),
+            partial(_graphql_data, pull, _RESOLVE, {"thread": thread_id}),
         )
         if not done:  # the token may not, or GraphQL is failing: the edited bodies say it
             return

@@ -48,7 +48,7 @@ class Group:
             keys = f"{self.part_of.key}\n{self.path}"
         else:
             keys = "\n".join(sorted(f.key for f in self.findings))
-        return hashlib.sha256(keys.encode()).hexdigest()[:16]
+        return hashlib.sha256(keys.encode(errors="surrogateescape")).hexdigest()[:16]
 
     @property
     def severity(self) -> Severity:
@@ -126,7 +126,7 @@ def _parts(finding: Finding, fix: Fix) -> list[Group]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(text.encode(errors="surrogateescape")).hexdigest()[:16]
 
 
 def _lines(text: str) -> list[str]:

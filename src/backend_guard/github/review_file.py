@@ -15,20 +15,20 @@ separately (`backend_guard.github.relay`), and its lines against the pull reques
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from backend_guard import bounded
 from backend_guard.github import publish, review
+from backend_guard.report.escaping import shown
 
 FILE_NAME = "backend-guard-review.json"
 FORMAT = "backend-guard-review"
 VERSION = 1
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = bounded.Kind.REVIEW_FILE.cap
 MAX_OUTSIDE = 1000  # groups listed in the review body
 MAX_PATH = 4096
 MAX_LINE = 10_000_000
@@ -101,17 +101,16 @@ def from_review(
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, at most one more than `MAX_FILE_BYTES`: a regular file, no symlink."""
+    """The file's bytes: a regular file of at most `MAX_FILE_BYTES`, no symlink."""
     try:
-        # O_NONBLOCK: opening a FIFO planted under the name must not hang the run
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        return bounded.read(path, bounded.Kind.REVIEW_FILE, follow=False)
+    except bounded.TooLargeError:
+        raise ReviewFileError(f"the review file is larger than {MAX_FILE_BYTES} bytes") from None
     except OSError as error:
-        raise ReviewFileError(f"cannot open the review file {path}: {error.strerror}") from None
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-        os.close(descriptor)
-        raise ReviewFileError(f"the review file {path} is not a regular file")
-    with os.fdopen(descriptor, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)  # `parse` refuses more than MAX_FILE_BYTES
+        name = shown(str(path))
+        if not error.errno:
+            raise ReviewFileError(f"the review file {name} is not a regular file") from None
+        raise ReviewFileError(f"cannot open the review file {name}: {error.strerror}") from None
 
 
 def load(path: Path) -> ReviewFile:
@@ -190,8 +189,14 @@ def _object(value: object, where: str, keys: frozenset[str]) -> Mapping[str, obj
         raise ReviewFileError(f"{where}: must be an object")
     if set(value) != keys:
         unknown, missing = sorted(set(value) - keys), sorted(keys - set(value))
-        raise ReviewFileError(f"{where}: unknown keys {unknown}, missing keys {missing}")
+        raise ReviewFileError(f"{where}: unknown keys {_names(unknown)}, missing keys {missing}")
     return value
+
+
+def _names(keys: list[str]) -> str:
+    """A few of `keys`, each cut short: they are the file's, of any length and number."""
+    shown = [repr(key if len(key) <= 40 else key[:40] + "…") for key in keys[:5]]
+    return "[" + ", ".join(shown) + (f", and {len(keys) - 5} more]" if len(keys) > 5 else "]")
 
 
 def _array(value: object, where: str, most: int) -> list[object]:

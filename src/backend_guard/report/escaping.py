@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 ZERO_WIDTH_SPACE = "\u200b"
 # ASCII punctuation that can start Markdown syntax; `<`, `>` and `&` become entities instead.
@@ -23,6 +24,23 @@ _CODE_SPAN = re.compile(r"`([^`\r\n]+)`")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _REFERENCE = re.compile(r"(#|\bGH-)(?=\w)", re.IGNORECASE)
 _AUTOLINK = re.compile(r"(:)(?=/)|(\bwww)(?=\.)", re.IGNORECASE)
+
+
+def shown(text: str) -> str:
+    """`text` that can always be written as UTF-8: bytes of a name that are not UTF-8 (held as
+    lone surrogates) shown as `\\xe9`."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def printable(value: Any) -> Any:
+    """A JSON-able value with `shown` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(item) for item in value]
+    return value
 
 
 def _one_line(text: str) -> str:
@@ -107,3 +125,157 @@ def code_fence(body: str, info: str = "") -> str:
     fence = "`" * max(3, longest + 1)
     ending = "" if not body or body.endswith(("\n", "\r")) else "\n"
     return f"{fence}{info}\n{body}{ending}{fence}"
+
+
+# What a body we post may hold of HTML and links: our own tags (when they pair up), hidden
+# markers and rule links.
+_TAGS = r"</?(?:details|summary|code)>"
+_KEPT = (
+    r"<!-- backend-guard:v1(?: review)?(?: [a-z]+=[0-9a-f]{16})+ -->"
+    r"|\]\(https://github\.com/backend-guard/backend-guard/blob/main/docs/rules\.md#[a-z0-9-]+\)"
+)
+_PROTECTED = re.compile(f"{_TAGS}|{_KEPT}")
+_PROTECTED_BUT_TAGS = re.compile(_KEPT)
+_LIVE = re.compile(
+    r"<|&#(?!x27;)|\]\(|(:)(?=//)|(www)(?=\.)|(@)(?=[A-Za-z0-9])"
+    r"|(#|GH-)(?=\d)",
+    re.IGNORECASE,
+)
+_LIVE_TO = {"<": "&lt;", "&#": "&amp;#" + ZERO_WIDTH_SPACE, "](": "]\\("}
+CUT_NOTE = "\n\n… (shortened: too long for GitHub)\n"
+
+
+def _defuse_text(text: str, protected: re.Pattern[str], kept: list[str]) -> str:
+    """Text with nothing live left but what `protected` allows (added to `kept`); what looks like
+    a code span keeps no tag (there a tag is text, and would only unbalance ours)."""
+    spans = _spans(text)
+
+    def one(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found in _LIVE_TO:
+            return _LIVE_TO[found]
+        return found + ZERO_WIDTH_SPACE
+
+    pieces, last = [], 0
+    for match in protected.finditer(text):
+        before = text[last : match.start()]
+        if (len(before) - len(before.rstrip("\\"))) % 2 or (
+            match.group(0).startswith("<") and any(a < match.start() < b for a, b in spans)
+        ):
+            continue  # `\<` is a `<`: no tag follows
+        pieces += [_LIVE.sub(one, before), match.group(0)]
+        kept.append(match.group(0))
+        last = match.end()
+    return "".join(pieces) + _LIVE.sub(one, text[last:])
+
+
+_DEFINITION = re.compile(r"^( {0,3})\[")
+_RUN = re.compile(r"`+")
+
+
+def _spans(line: str) -> list[tuple[int, int]]:
+    """Where code spans seem to be: each backtick run and the next run of its length."""
+    runs = [(match.start(), match.end()) for match in _RUN.finditer(line)]
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        closing = next(
+            (i for i in range(index + 1, len(runs)) if runs[i][1] - runs[i][0] == end - start),
+            None,
+        )
+        if closing is None:
+            index += 1
+            continue
+        spans.append((start, runs[closing][1]))
+        index = closing + 1
+    return spans
+
+
+_LINES = re.compile(r"(\r\n|\r|\n)")  # CommonMark's line endings: a lone CR ends a line too
+_FENCE = re.compile(r"(`{3,}|~{3,})([^\r\n]*)")
+
+
+def _defuse_prose(lines: list[str], protected: re.Pattern[str], kept: list[str]) -> str:
+    """Lines outside fenced code, code spans included (what GitHub takes for a span is not
+    guessed at: a span shows a defused `<` or `](` as text, which is harmless)."""
+    out = []
+    for line in lines:
+        out.append(_defuse_text(_DEFINITION.sub(r"\1\\[", line), protected, kept))
+        kept.append("\n")
+    return "".join(out)
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes a fence opened by `fence`: up to three spaces, a run of the same
+    character at least as long, nothing after but spaces and tabs."""
+    stripped = line.lstrip(" ")
+    run = stripped.rstrip(" \t\r\n")
+    return len(line) - len(stripped) <= 3 and len(run) >= len(fence) and run == fence[0] * len(run)
+
+
+def _neutralised(body: str, protected: re.Pattern[str], kept: list[str]) -> str:
+    """`neutralised`, keeping what `protected` names (and listing what it kept in `kept`)."""
+    parts = _LINES.split(shown(body))
+    lines = ["".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]  # each with its ending
+    out: list[str] = []
+    prose: list[str] = []
+    fence = ""
+    for index, line in enumerate(lines):
+        if fence:
+            out.append(line)
+            fence = "" if _closes(line, fence) else fence
+            continue
+        opening = _FENCE.match(line)
+        # At the margin after a blank line a fence is one for GitHub too: no list, quote or
+        # HTML block can hold it there.
+        after_blank = index == 0 or not lines[index - 1].strip(" \t\r\n")
+        if opening and after_blank and not (opening[1][0] == "`" and "`" in opening[2]):
+            out.append(_defuse_prose(prose, protected, kept))
+            prose, fence = [], opening[1]
+            out.append(line)
+        else:
+            prose.append(line)
+    out.append(_defuse_prose(prose, protected, kept))
+    return "".join(out)
+
+
+def neutralised(body: str) -> str:
+    """A body as GitHub may be given it: no mention, reference, link, image or HTML of anyone's.
+
+    Only fenced code blocks that open after a blank line (or at the start) are kept byte for byte:
+    no HTML block can be open there, so GitHub reads them as code too; they are where suggestions
+    are. Everything else is defused, whoever wrote it, but for what `_PROTECTED` names: our tags,
+    when every one of them is closed (else they are shown as text), markers and rule links.
+    Names that are not UTF-8 are shown escaped (`\\xe9`).
+    """
+    kept: list[str] = []
+    text = _neutralised(body, _PROTECTED, kept)
+    return text if _nested(kept) else _neutralised(body, _PROTECTED_BUT_TAGS, [])
+
+
+def _nested(kept: list[str]) -> bool:
+    """Whether the tags among `kept` open and close in order, each closed."""
+    open_tags: list[str] = []
+    for token in kept:
+        if token == "\n" and open_tags[-1:] in (["summary>"], ["code>"]):
+            return False  # these are ours on one line only
+        if token in ("<details>", "<summary>", "<code>"):
+            open_tags.append(token[1:])
+        elif token.startswith("</") and (not open_tags or open_tags.pop() != token[2:]):
+            return False
+    return not open_tags
+
+
+def publishable(body: str, limit: int, *, in_bytes: bool = False) -> str:
+    """`body` shortened to `limit` characters (UTF-8 bytes with `in_bytes`) with a note, then
+    neutralised; the whole of what GitHub is given of a comment, a review or the summary."""
+
+    def size(text: str) -> int:
+        return len(text.encode()) if in_bytes else len(text)
+
+    text = neutralised(body)
+    keep = len(body)
+    while size(text) > limit:
+        keep -= size(text) - limit + len(CUT_NOTE) * 4
+        text = neutralised(body[: max(keep, 0)] + CUT_NOTE)
+    return text

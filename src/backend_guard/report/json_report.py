@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from backend_guard import __version__
 from backend_guard.model import Finding, Fix, Severity
+from backend_guard.report.escaping import printable
 
 
 def _fix(fix: Fix | None) -> dict[str, object] | None:
@@ -79,4 +80,4 @@ def document(
 def render(findings: Sequence[Finding], *, files_scanned: int, root_modules: int) -> str:
     """The report as indented JSON (UTF-8 text, not ASCII-escaped) with a final newline."""
     data = document(findings, files_scanned=files_scanned, root_modules=root_modules)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(printable(data), indent=2, ensure_ascii=False) + "\n"

@@ -89,6 +89,12 @@ def _annotation_limits(findings: Sequence[Finding]) -> list[str]:
     return lines
 
 
+def _size(text: str) -> int:
+    """Bytes `text` takes in UTF-8; a lone surrogate (from a name that is not UTF-8) counts as
+    the three bytes it could take, never as an error."""
+    return len(text.encode(errors="surrogatepass"))
+
+
 def render_summary(
     findings: Sequence[Finding],
     *,
@@ -119,7 +125,7 @@ def render_summary(
             sharing.setdefault(finding.fix, []).append(finding)
     if ordered:
         rows += ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"]
-    used = sum(len(line.encode()) + 1 for line in head + rows) + _TAIL_RESERVE
+    used = sum(_size(line) + 1 for line in head + rows) + _TAIL_RESERVE
     shown = 0
     for finding in ordered:
         row = _row(finding)
@@ -128,7 +134,7 @@ def render_summary(
         detail = (
             _fix_details(fix, sharing[fix], texts) if fix and sharing[fix][0] is finding else ""
         )
-        cost = len(row.encode()) + 1 + (len(detail.encode()) + 2 if detail else 0)
+        cost = _size(row) + 1 + (_size(detail) + 2 if detail else 0)
         if used + cost > SUMMARY_BUDGET:
             break
         rows.append(row)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from backend_guard import __version__
 from backend_guard.model import Finding, Severity
+from backend_guard.report.escaping import printable
 from backend_guard.rules import DOCS_URL, Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,7 +28,7 @@ def _uri(path: str) -> str:
     posix = PurePosixPath(path.replace("\\", "/"))
     if posix.is_absolute():
         return posix.as_uri()
-    return quote(posix.as_posix(), safe="/")
+    return quote(posix.as_posix(), safe="/", errors="surrogateescape")
 
 
 def _full_description(rule: Rule) -> dict[str, str]:
@@ -72,7 +73,7 @@ def _fingerprints(findings: Sequence[Finding]) -> list[str]:
     prints = []
     for finding in findings:
         place = finding.key or f"{finding.rule}|{finding.path}|{finding.message}"
-        digest = hashlib.sha256(place.encode()).hexdigest()[:32]
+        digest = hashlib.sha256(place.encode(errors="surrogateescape")).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
         prints.append(f"{digest}:{seen[digest]}")
     return prints
@@ -145,4 +146,4 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(printable(log), indent=2, ensure_ascii=False) + "\n"

@@ -9,7 +9,9 @@ so it refuses such values: `terraform init` fails with "Variables not allowed" (
 be used here.") or "Function calls not allowed". OpenTofu 1.8 and later evaluates variables, locals,
 `path.*`, `terraform.workspace` and built-in functions early, so for OpenTofu only references to
 data sources, resources, module outputs and provider-defined functions are flagged (and any
-expression when `required_version` admits OpenTofu before 1.8).
+expression when `required_version` admits OpenTofu before 1.8). The variables and locals OpenTofu
+evaluates are valued as it does (defaults, `terraform.tfvars`, `*.auto.tfvars`), so other rules
+judge the bucket they name; a variable nothing sets is partial-backend-config's (BG101).
 
 **Fails** (Terraform):
 
@@ -43,13 +45,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backend_guard.model import Attribute, BackendConfig, Finding, Module, Severity, ValueKind
+from backend_guard.early_evaluation import STATIC_ROOTS, evaluates_early
+from backend_guard.model import (
+    Attribute,
+    BackendConfig,
+    Engine,
+    Finding,
+    Module,
+    Severity,
+    ValueKind,
+)
 from backend_guard.rules import base
 
 META = base.Meta("BG102", "backend-expression", Severity.ERROR)
-
-_TOFU_STATIC_ROOTS = ("var", "local", "path", "terraform")
-_TOFU_EARLY_EVALUATION = (1, 8, 0)
 
 
 def _tofu_refuses(attribute: Attribute) -> list[str]:
@@ -57,7 +65,7 @@ def _tofu_refuses(attribute: Attribute) -> list[str]:
     bad = [
         ref
         for ref in value.references
-        if ref.split(".", 1)[0] not in _TOFU_STATIC_ROOTS or ref == "terraform.applying"
+        if ref.split(".", 1)[0] not in STATIC_ROOTS or ref == "terraform.applying"
     ]
     bad += [f"{name}()" for name in value.functions if "::" in name or name == "for"]
     return bad
@@ -74,10 +82,8 @@ def _problems(attribute: Attribute, tofu_early: bool) -> list[str]:
 
 
 def _evaluates_early(module: Module, context: base.RuleContext) -> bool:
-    if not context.is_opentofu(module):
-        return False
-    allowed = context.allowed_versions(module)
-    return allowed is None or all(v >= _TOFU_EARLY_EVALUATION for v in allowed)
+    engine = Engine.OPENTOFU if context.is_opentofu(module) else Engine.TERRAFORM
+    return evaluates_early(engine, [c.text for c in module.required_versions])
 
 
 def refused_expressions(

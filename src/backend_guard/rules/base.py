@@ -19,6 +19,7 @@ from backend_guard.model import (
     Severity,
     Span,
     StorageResource,
+    Value,
 )
 from backend_guard.module_context import ModuleContext
 
@@ -100,6 +101,15 @@ def finding(
         key=key,
         backend=backend_or_span if isinstance(backend_or_span, BackendConfig) else None,
     )
+
+
+def shown(value: Value) -> str:
+    """A value as a message shows it: what it resolves to when that is known, else as written."""
+    if value.known:
+        return value.known
+    if value.is_known and isinstance(value.literal, str) and value.text != f'"{value.literal}"':
+        return f'"{value.literal}"'
+    return value.text
 
 
 def words(names: list[str]) -> str:

@@ -8,7 +8,8 @@ resource of the same module creates (`backend "s3" { bucket = "acme-state" }` ne
 so on the first run the bucket does not exist yet and init fails; the resource that would create
 it never gets a chance. The usual way out is to apply once with local state and migrate with
 `terraform init -migrate-state` afterwards, or to create the storage in a separate bootstrap
-configuration.
+configuration. Once the bucket exists, every later init works: under the policy `remote-allowed`
+(storage made beforehand is fine) the finding is a warning about that first apply.
 
 **Fails:**
 
@@ -62,12 +63,25 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             if not own:
                 continue
             creator = own[0]
-            yield base.finding(
-                META,
-                backend,
+            created = (
                 f"{backend.label} keeps state in {item.shown}, which `{creator.resource_type}` at "
-                f"{creator.span.path}:{creator.span.start_line} in this same configuration creates; "
-                f"{base.init(module)} needs it before this configuration can create it.",
-                fix=context.local_fix(backend),
+                f"{creator.span.path}:{creator.span.start_line} in this same configuration creates"
             )
+            if context.policy is base.Policy.REMOTE_ALLOWED:
+                yield base.finding(
+                    META,
+                    backend,
+                    f"{created}; the first apply needs local state, moved there afterwards with "
+                    f"{base.init(module, ' -migrate-state')}; once it exists, later inits work.",
+                    fix=context.local_fix(backend),
+                    severity=Severity.WARNING,
+                )
+            else:
+                yield base.finding(
+                    META,
+                    backend,
+                    f"{created}; {base.init(module)} needs it before this configuration can "
+                    "create it.",
+                    fix=context.local_fix(backend),
+                )
             break

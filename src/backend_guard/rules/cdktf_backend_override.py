@@ -36,11 +36,14 @@ app.synth();
 ```typescript
 import { Construct } from 'constructs';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 
 class AppStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new LocalBackend(this, { path: 'terraform.tfstate' });
+    const assets = new S3Bucket(this, 'assets', { bucketPrefix: 'app-assets-' });
+    assets.addOverride('lifecycle.prevent_destroy', true);
   }
 }
 

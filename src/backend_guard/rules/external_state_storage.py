@@ -5,8 +5,10 @@ credentials and nothing else), a backend that keeps state in storage that must a
 S3, GCS, COS, OSS or OCI bucket, an Azure storage account and container, a DynamoDB lock table, a
 PostgreSQL database, a Consul cluster, a Kubernetes cluster or an HTTP state service, when no
 resource in the repository creates it (a bootstrap configuration with `aws_s3_bucket`,
-`google_storage_bucket`, `azurerm_storage_container`, ...). The configuration looks complete, but
-it deploys only where someone made the bucket by hand.
+`google_storage_bucket`, `azurerm_storage_container`, ...). Names are compared as they come out:
+a resource's name from its module's variables (defaults, `terraform.tfvars`, `*.auto.tfvars`), an
+OpenTofu backend's from its own; a name that cannot be told is never taken for the state's. The
+configuration looks complete, but it deploys only where someone made the bucket by hand.
 
 **Why it blocks deployment.** No backend creates its own bucket or container. In a fresh account
 `terraform init` fails (S3: "Failed to get existing workspaces: S3 bucket "…" does not exist.");

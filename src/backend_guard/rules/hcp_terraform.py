@@ -71,7 +71,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
         if context.policy is base.Policy.REMOTE_ALLOWED and not gaps:
             continue
         organization = backend.attribute("organization")
-        where = f" organization {organization.value.text}" if organization else ""
+        where = f" organization {base.shown(organization.value)}" if organization else ""
         detail = f" ({base.words(gaps)})" if gaps else ""
         yield base.finding(
             META,

@@ -6,12 +6,17 @@ module at init time: by a `-backend-config` flag (a `*.tfbackend` / `backend.hcl
 `key=value`) or `TF_CLI_ARGS_init` in a workflow step, Makefile or script that runs in the module's
 folder, or by an environment variable the backend reads (such as `AWS_REGION` for the S3 region)
 that the step defines. A settings file that nothing passes supplies nothing; the message names it
-as the likely intent.
+as the likely intent. For OpenTofu 1.8 and later, which evaluates variables in a backend at
+init, also a variable the backend uses (`bucket = var.state_bucket`, directly or through a local)
+that has no default, no value in the module's `terraform.tfvars` or `*.auto.tfvars` and none that
+its CI passes; a definitions file that sets it but that init does not load by itself
+(`prod.tfvars`) is named as the likely intent.
 
 **Why it blocks deployment.** `terraform init` needs every required value before it can reach the
 state. With `-input=false`, as in CI, it fails at once (for S3: three errors, "Missing Required
 Value" for `bucket` and `key` and "Missing region value"); without it, it stops and prompts for
-each value, which fails or hangs in a pipeline.
+each value, which fails or hangs in a pipeline. `tofu init -input=false` likewise fails on a
+variable it cannot get ("Failed to request input from user for variable var.state_bucket").
 
 **Fails:**
 
@@ -99,32 +104,70 @@ def missing_settings(
     return missing
 
 
+def _missing_settings_message(
+    backend: BackendConfig, module: Module, context: base.RuleContext, missing: list[str]
+) -> str:
+    names = [f"`{name}`" for name in missing]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    pronoun = "it" if len(names) == 1 else "them"
+    return (
+        f"{backend.label} has no {listed} and {_suppliers(module, context)} supplies "
+        f"{pronoun}{_given(backend, module, context)}; {base.init(module, ' -input=false')} "
+        f"{_fails(backend, module)} and an interactive init stops for input."
+        f"{_likely_intent(missing, module, context)}"
+    )
+
+
+def _fails(backend: BackendConfig, module: Module) -> str:
+    error = backends.init_error(module.engine.value, backend.type)
+    return f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
+
+
+def _unset_variables_message(backend: BackendConfig, module: Module) -> str:
+    """OpenTofu's early evaluation needs a value for each variable the backend uses."""
+    uses = [
+        f"`{a.name}` uses {base.words([f'`var.{name}`' for name in a.value.unset])}"
+        for a in backend.attributes
+        if a.value.unset
+    ]
+    names = sorted({name for a in backend.attributes for name in a.value.unset})
+    return (
+        f"{backend.label}: {base.words(uses)}, which {'has' if len(names) == 1 else 'have'} no "
+        "default, no value in the module's "
+        "`terraform.tfvars` or `*.auto.tfvars` and none that the CI passes; "
+        f"{base.init(module, ' -input=false')} fails "
+        f'("Failed to request input from user for variable var.{names[0]}") and an '
+        f"interactive init stops for input.{_set_elsewhere(backend, module)}"
+    )
+
+
+def _set_elsewhere(backend: BackendConfig, module: Module) -> str:
+    """The definitions files that set the variables, which init reads only when named."""
+    files = list(dict.fromkeys(path for a in backend.attributes for path in a.value.unset_set_in))
+    if not files:
+        return ""
+    verb = "sets" if len(files) == 1 else "set"
+    shown = base.words([f"`{path}`" for path in files])
+    flags = "".join(f" -var-file={path.removeprefix(module.dir + '/')}" for path in files[:1])
+    return f" {shown} {verb} it, but init reads such a file only when named: {base.init(module, flags)}."
+
+
 def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     for backend in context.effective_backends(module):
         missing = missing_settings(backend, module, context)
-        error = backends.init_error(module.engine.value, backend.type)
-        fails = f"fails ({error})" if error.startswith('"') else f"fails {error}".rstrip()
-        if not missing:
-            note = _unplaced_note(backend, module, context, fails)
+        parts = [_missing_settings_message(backend, module, context, missing)] if missing else []
+        if any(a.value.unset for a in backend.attributes):
+            parts.append(_unset_variables_message(backend, module))
+        if parts:
+            yield base.finding(META, backend, " ".join(parts), fix=context.local_fix(backend))
+        elif not missing:
+            note = _unplaced_note(backend, module, context)
             if note is not None:
                 yield note
-            continue
-        names = [f"`{name}`" for name in missing]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        pronoun = "it" if len(names) == 1 else "them"
-        yield base.finding(
-            META,
-            backend,
-            f"{backend.label} has no {listed} and {_suppliers(module, context)} supplies "
-            f"{pronoun}{_given(backend, module, context)}; {base.init(module, ' -input=false')} "
-            f"{fails} and an interactive init stops for input."
-            f"{_likely_intent(missing, module, context)}",
-            fix=context.local_fix(backend),
-        )
 
 
 def _unplaced_note(
-    backend: BackendConfig, module: Module, context: base.RuleContext, fails: str
+    backend: BackendConfig, module: Module, context: base.RuleContext
 ) -> Finding | None:
     """A note when only a command whose folder cannot be told (a loop, a computed path) supplies
     the settings: it is counted for every module, which may not be so."""
@@ -140,7 +183,7 @@ def _unplaced_note(
         f"{backend.label} gets {base.words([f'`{n}`' for n in missing])} only from "
         f"{base.words(places)}, whose folder cannot be told (a loop or a computed path), so it "
         f"counts for every module; if it does not run in `{module.dir}`, "
-        f"{base.init(module, ' -input=false')} {fails}.",
+        f"{base.init(module, ' -input=false')} {_fails(backend, module)}.",
         severity=Severity.NOTE,
         detail=f"{module.dir}|unplaced",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from backend_guard import context, discover, module_context, read
+from backend_guard import context, discover, early_evaluation, module_context, read
 from backend_guard.config import Settings
 from backend_guard.model import FileFacts, Module, ParseProblem, Span, StorageResource
 
@@ -28,7 +28,10 @@ class Collected:
     files_read: int = 0
 
     def module(self, directory: str, *, is_cdktf: bool = False) -> Module:
-        return self.modules.setdefault(directory, Module(dir=directory, is_cdktf=is_cdktf))
+        module = self.modules.get(directory)  # called once a file: no Module made to be dropped
+        if module is None:
+            module = self.modules[directory] = Module(dir=directory, is_cdktf=is_cdktf)
+        return module
 
     def problem(self, directory: str, problem: ParseProblem) -> None:
         self.problems.setdefault(directory, []).append(problem)
@@ -45,10 +48,10 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
         collected.module(directory)
     _link_modules(collected.modules, calls)
     collected.repo = context.build(found.setting_files, found.automation_files, collected.storage)
-    for span, message in collected.repo.problems:
-        directory = os.path.dirname(span.path) or "."
+    for unread in collected.repo.problems:
+        directory = os.path.dirname(unread.span.path) or "."
         collected.module(directory)
-        collected.problem(directory, ParseProblem(span, message))
+        collected.problem(directory, unread)
     collected.contexts = module_context.contexts(
         collected.repo,
         collected.modules,
@@ -57,7 +60,14 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
         cdktf_apps=found.cdktf_apps,
     )
     for directory, module in collected.modules.items():
-        module.engine = collected.contexts[directory].engine
+        found_here = collected.contexts[directory]
+        module.engine = found_here.engine
+        early_evaluation.resolve_module(
+            module,
+            collected.storage,
+            passed=found_here.variables,
+            environment=found_here.environment_variables,
+        )
     return collected
 
 

@@ -12,24 +12,22 @@ backend. A stack is its class, or the id a literal gives the scope it is built i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import tree_sitter_c_sharp
 from tree_sitter import Node
 
-from backend_guard.model import Attribute, FileFacts, Syntax
-from backend_guard.sources.cdktf_common import (
-    Construct,
-    Resolved,
-    argument_name,
-    concatenated,
-    walk,
-    with_default,
-)
-from backend_guard.sources.cdktf_compiled import ClassBasedProgram, shown, unescape
+from backend_guard.model import FileFacts, Span, Syntax
+from backend_guard.sources.cdktf.class_based import ClassBasedProgram
+from backend_guard.sources.cdktf.construct import Construct
+from backend_guard.sources.cdktf.facts import read_program
+from backend_guard.sources.cdktf.resolved import Resolved, concatenated, unescape
+from backend_guard.sources.cdktf.tree import walk
 
 NAMESPACE = "HashiCorp.Cdktf"
 
 
-class Program(ClassBasedProgram):
+class CSharpProgram(ClassBasedProgram):
     """One parsed C# file and the names it uses `HashiCorp.Cdktf` and its classes under."""
 
     GRAMMAR = tree_sitter_c_sharp.language
@@ -37,7 +35,15 @@ class Program(ClassBasedProgram):
     STRINGS = frozenset({"string_literal", "verbatim_string_literal", "raw_string_literal"})
     NUMBERS = frozenset({"integer_literal", "real_literal"})
     BOOLEANS = frozenset({"boolean_literal"})
-    MEMBER_ACCESS = "member_access_expression"
+    LITERALS = STRINGS | NUMBERS | BOOLEANS
+    TEMPLATES = frozenset({"interpolated_string_expression"})
+    INTERPOLATIONS = frozenset({"interpolation"})
+    CALLS = frozenset({"invocation_expression"})
+    MEMBER = ("member_access_expression", "expression", "name")
+    OVERRIDE = "AddOverride"
+    MARKER = "Cdktf"
+    REFERENCES = frozenset({"member_access_expression"})
+    DEFAULTS = frozenset({("binary_expression", "??")})
     STACK_SCOPES = frozenset(
         {
             "class_declaration",
@@ -49,8 +55,7 @@ class Program(ClassBasedProgram):
     BLOCKS = frozenset({"block", "compilation_unit"})  # top-level statements too
     MEMBERS = frozenset({"declaration_list"})
 
-    def __init__(self, path: str, text: str) -> None:
-        super().__init__(path, text)
+    def _read_imports(self) -> None:
         self.opened = False  # `using HashiCorp.Cdktf;`: the classes unqualified
         for using in (n for n in walk(self.root) if n.type == "using_directive"):
             self._read_using(using)
@@ -86,21 +91,6 @@ class Program(ClassBasedProgram):
         return (name, None) if self.opened else (None, None)
 
     # -- constructs ---------------------------------------------------------------------------
-
-    def _override(self, node: Node) -> tuple[Node | None, list[Node]] | None:
-        function = (
-            node.child_by_field_name("function") if node.type == "invocation_expression" else None
-        )
-        if function is None:
-            return None
-        target = None
-        if function.type == "member_access_expression":
-            target = function.child_by_field_name("expression")
-            function = function.child_by_field_name("name")
-        if function is None or self.node_text(function) != "AddOverride":
-            return None
-        values = self._arguments(node)
-        return (target, values) if len(values) > 1 else None
 
     def _config_body(self, node: Node) -> Node | None:
         """The `{ Bucket = ..., ... }` of `new S3BackendConfig { ... }` or `new() { ... }`."""
@@ -147,32 +137,15 @@ class Program(ClassBasedProgram):
             None,
         )
 
-    def _resolve(self, node: Node, depth: int) -> Resolved:
-        kind = node.type
-        if kind == "interpolated_string_expression":
-            return self._interpolated(node, depth)
-        if kind == "invocation_expression":
-            function = node.child_by_field_name("function")
-            text = self.node_text(function) if function is not None else ""
-            if text.rpartition(".")[2] == "GetEnvironmentVariable":
-                return Resolved(props=(self.node_text(node),))
-            return Resolved()
-        if kind == "binary_expression":
-            return self._coalesce(node, depth)
-        return super()._resolve(node, depth)
-
-    def _coalesce(self, node: Node, depth: int) -> Resolved:
-        """`x ?? "default"`: x when known, else the default."""
-        operator = node.child_by_field_name("operator")
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if operator is None or left is None or right is None or self.node_text(operator) != "??":
-            return Resolved()
-        return with_default(
-            self.resolve(left, depth + 1),
-            self.resolve(right, depth + 1),
-            self.node_text(left),
-            shown,
-        )
+    def _call(self, node: Node, depth: int) -> Resolved:
+        """`Environment.GetEnvironmentVariable("X")`: a value the program is given."""
+        if node.type != "invocation_expression":
+            return super()._call(node, depth)
+        function = node.child_by_field_name("function")
+        text = self.node_text(function) if function is not None else ""
+        if text.rpartition(".")[2] == "GetEnvironmentVariable":
+            return Resolved(props=(self.node_text(node),))
+        return Resolved()
 
     def _string(self, node: Node) -> str:
         text = self.node_text(node)
@@ -184,7 +157,7 @@ class Program(ClassBasedProgram):
             )
         return unescape(text[1:-1])
 
-    def _interpolated(self, node: Node, depth: int) -> Resolved:
+    def _template(self, node: Node, depth: int) -> Resolved:
         verbatim = "@" in self.node_text(node).split('"', 1)[0]
         parts: list[str | Resolved] = []
         for child in node.named_children:
@@ -201,28 +174,19 @@ class Program(ClassBasedProgram):
 
     # -- facts ------------------------------------------------------------------------------
 
-    def attributes(self, construct: Construct) -> list[Attribute]:
-        result: list[Attribute] = []
+    def _properties(self, construct: Construct) -> Iterator[tuple[str, Node, Span]]:
+        """The assignments of the config's initializer."""
         for assignment in construct.props.named_children if construct.props is not None else []:
             left, right = (
                 assignment.child_by_field_name("left"),
                 assignment.child_by_field_name("right"),
             )
-            if assignment.type != "assignment_expression" or left is None or right is None:
-                continue
-            result.append(
-                Attribute(
-                    argument_name(self.node_text(left)), self.value(right), self.span(assignment)
-                )
-            )
-        return result
-
-    def _literal_syntax(self, node: Node) -> bool:
-        """A literal, or an interpolated string with nothing interpolated."""
-        return super()._literal_syntax(node) or (
-            node.type == "interpolated_string_expression"
-            and not any(c.type == "interpolation" for c in node.named_children)
-        )
+            if (
+                assignment.type == "assignment_expression"
+                and left is not None
+                and right is not None
+            ):
+                yield self.node_text(left), right, self.span(assignment)
 
 
 def _raw(content: str) -> str:
@@ -237,6 +201,4 @@ def _raw(content: str) -> str:
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one C# file (none when it is not CDKTF code)."""
-    if "Cdktf" not in text:
-        return FileFacts(path=path)
-    return Program(path, text).facts(module_dir)
+    return read_program(CSharpProgram, path, text, module_dir)

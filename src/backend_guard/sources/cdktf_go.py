@@ -14,20 +14,18 @@ is a literal (`cdktf.NewTerraformStack(app, jsii.String("prod"))`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import tree_sitter_go
 from tree_sitter import Node
 
-from backend_guard.model import Attribute, FileFacts, Syntax
-from backend_guard.sources.cdktf_common import (
-    BACKEND_CLASSES,
-    WORKSPACE_CLASSES,
-    Construct,
-    Resolved,
-    argument_name,
-    walk,
-    workspace,
-)
-from backend_guard.sources.cdktf_compiled import TOP_LEVEL, CompiledProgram, unescape
+from backend_guard.model import FileFacts, Span, Syntax
+from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES, WORKSPACE_CLASSES
+from backend_guard.sources.cdktf.construct import Construct
+from backend_guard.sources.cdktf.facts import read_program
+from backend_guard.sources.cdktf.program import TOP_LEVEL, Program
+from backend_guard.sources.cdktf.resolved import Resolved, unescape, workspace
+from backend_guard.sources.cdktf.tree import walk
 
 CDKTF_MODULE = "github.com/hashicorp/terraform-cdk-go/cdktf"
 JSII_MODULE = "github.com/aws/jsii-runtime-go"
@@ -37,29 +35,34 @@ _JSII_LISTS = frozenset({"Strings", "Bools", "Numbers"})
 _DECLARATIONS = frozenset({"short_var_declaration", "var_declaration", "const_declaration"})
 
 
-class Program(CompiledProgram):
+class GoProgram(Program):
     """One parsed Go file and the names it imports `cdktf` and `jsii` under."""
 
     GRAMMAR = tree_sitter_go.language
     SYNTAX = Syntax.GO
-    CALLEE = "function"
+    # `cdktf.NewS3Backend(stack, &cdktf.S3BackendConfig{...})`, `stack.AddOverride(...)`: a
+    # constructor is a function, and a stack is the function that builds it.
+    CONSTRUCTORS = CALLS = frozenset({"call_expression"})
+    MEMBER = ("selector_expression", "operand", "field")
+    CALLEE, OVERRIDE, STACK_MAKER = "function", "AddOverride", "call_expression"
+    STACK_SCOPES = frozenset({"function_declaration", "method_declaration"})
     STRINGS = frozenset({"interpreted_string_literal", "raw_string_literal"})
     NUMBERS = frozenset({"int_literal", "float_literal"})
     BOOLEANS = frozenset({"true", "false"})
-    MEMBER_ACCESS = "selector_expression"
-    UNWRAPPED = frozenset({"unary_expression", "parenthesized_expression"})
-    STACK_MAKER = "call_expression"
-    STACK_SCOPES = frozenset({"function_declaration", "method_declaration"})
-    BLOCKS = frozenset({"statement_list"})
-    MEMBERS = frozenset({"source_file"})
+    LITERALS = STRINGS | NUMBERS | BOOLEANS
+    REFERENCES = frozenset({"selector_expression"})
+    UNWRAPPED = {"unary_expression": 0, "parenthesized_expression": 0}  # `&config`, `(config)`
+    BLOCKS, MEMBERS = frozenset({"statement_list"}), frozenset({"source_file"})
 
-    def __init__(self, path: str, text: str) -> None:
-        super().__init__(path, text)
+    def _read_imports(self) -> None:
         self.dot_import = False  # `import . ".../cdktf"`: `NewS3Backend(...)` unqualified
         self.jsii: set[str] = set()
         imports = (n for n in self.root.children if n.type == "import_declaration")
         for spec in (n for d in imports for n in walk(d) if n.type == "import_spec"):
             self._read_import(spec)
+
+    def is_cdktf(self) -> bool:
+        return bool(self.namespaces) or self.dot_import
 
     def _read_import(self, spec: Node) -> None:
         path, name = spec.child_by_field_name("path"), spec.child_by_field_name("name")
@@ -77,49 +80,20 @@ class Program(CompiledProgram):
 
     # -- constructs ---------------------------------------------------------------------------
 
-    def _construct(self, node: Node) -> Construct | None:
-        function = node.child_by_field_name("function") if node.type == "call_expression" else None
-        if function is None:
-            return None
-        class_name, namespace = self._class_of(function)
-        if class_name is None:
-            return None
-        return self._made(node, class_name, namespace)
-
-    def _class_of(self, function: Node) -> tuple[str | None, str | None]:
+    def class_named(self, callee: Node) -> tuple[str | None, str | None]:
         """The backend class a constructor call makes, and the package name it is called by."""
-        if function.type == "selector_expression":
-            operand = function.child_by_field_name("operand")
-            field = function.child_by_field_name("field")
+        if callee.type == "selector_expression":
+            operand = callee.child_by_field_name("operand")
+            field = callee.child_by_field_name("field")
             if operand is None or field is None or self.node_text(operand) not in self.namespaces:
                 return None, None
             namespace, name = self.node_text(operand), self.node_text(field)
-        elif function.type == "identifier" and self.dot_import:
-            namespace, name = None, self.node_text(function)
+        elif callee.type == "identifier" and self.dot_import:
+            namespace, name = None, self.node_text(callee)
         else:
             return None, None
         class_name = name[3:] if name.startswith("New") else ""
         return (class_name, namespace) if class_name in BACKEND_CLASSES else (None, None)
-
-    def _bound_name(self, construct: Construct) -> str | None:
-        """`backend` in `backend := cdktf.NewS3Backend(...)`."""
-        values = construct.node.parent
-        declaration = values.parent if values is not None else None
-        if values is None or declaration is None or values.type != "expression_list":
-            return None
-        if declaration.type not in ("short_var_declaration", "var_spec", "assignment_statement"):
-            return None
-        names = _names(declaration)
-        if len(names) != 1:
-            return None
-        return self.node_text(names[0])
-
-    def _override(self, node: Node) -> tuple[Node | None, list[Node]] | None:
-        selector = _selector(node)
-        if selector is None or self.node_text(selector[1]) != "AddOverride":
-            return None
-        values = self._arguments(node)
-        return (selector[0], values) if len(values) > 1 else None
 
     def _config_body(self, node: Node) -> Node | None:
         """The `{Field: value, ...}` of `cdktf.S3BackendConfig{...}`."""
@@ -154,19 +128,12 @@ class Program(CompiledProgram):
                     value = items[index]
         return value
 
-    def _resolve(self, node: Node, depth: int) -> Resolved:
-        """`&x`, `(x)`, and the calls of `_call`."""
-        if node.type in self.UNWRAPPED:
-            operator = node.child_by_field_name("operator")
-            inner = node.child_by_field_name("operand") or (
-                node.named_children[0] if node.named_children else None
-            )
-            if inner is None or (operator is not None and self.node_text(operator) != "&"):
-                return Resolved()
-            return self.resolve(inner, depth + 1)
-        if node.type == "call_expression":
-            return self._call(node, depth)
-        return Resolved()
+    def _inner(self, node: Node) -> Node | None:
+        """`x` in `&x` and `(x)`."""
+        operator = node.child_by_field_name("operator")
+        if operator is not None and self.node_text(operator) != "&":
+            return None
+        return super()._inner(node)
 
     def _call(self, node: Node, depth: int) -> Resolved:
         """`jsii.String("b")`, `jsii.Strings("a", "b")`, `cdktf.NewNamedCloudWorkspace(...)`."""
@@ -201,21 +168,14 @@ class Program(CompiledProgram):
 
     # -- facts ------------------------------------------------------------------------------
 
-    def attributes(self, construct: Construct) -> list[Attribute]:
-        result: list[Attribute] = []
+    def _properties(self, construct: Construct) -> Iterator[tuple[str, Node, Span]]:
+        """The fields of the config's composite literal."""
         for element in construct.props.named_children if construct.props is not None else []:
             if element.type != "keyed_element":
                 continue
             key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
-            if key is None or value is None or not value.named_children:
-                continue
-            name = self.node_text(key).strip()
-            result.append(
-                Attribute(
-                    argument_name(name), self.value(value.named_children[0]), self.span(element)
-                )
-            )
-        return result
+            if key is not None and value is not None and value.named_children:
+                yield self.node_text(key).strip(), value.named_children[0], self.span(element)
 
     def _literal_syntax(self, node: Node) -> bool:
         """A literal, or a literal in a jsii pointer helper: `jsii.String("b")`."""
@@ -252,9 +212,4 @@ def _names(declaration: Node) -> list[Node]:
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one Go file (none when it is not CDKTF code)."""
-    if "cdktf" not in text:
-        return FileFacts(path=path)
-    program = Program(path, text)
-    if not program.namespaces and not program.dot_import:
-        return FileFacts(path=path)
-    return program.facts(module_dir)
+    return read_program(GoProgram, path, text, module_dir)

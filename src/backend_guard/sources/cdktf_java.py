@@ -12,21 +12,22 @@ adds to its backend. A stack is its class, or the id a literal gives the scope i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import tree_sitter_java
 from tree_sitter import Node
 
-from backend_guard.model import Attribute, FileFacts, Syntax
-from backend_guard.sources.cdktf_common import (
-    BACKEND_CLASSES,
-    Construct,
-    argument_name,
-)
-from backend_guard.sources.cdktf_compiled import ClassBasedProgram, unescape
+from backend_guard.model import FileFacts, Span, Syntax
+from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES
+from backend_guard.sources.cdktf.class_based import ClassBasedProgram
+from backend_guard.sources.cdktf.construct import Construct
+from backend_guard.sources.cdktf.facts import read_program
+from backend_guard.sources.cdktf.resolved import unescape
 
 PACKAGE = "com.hashicorp.cdktf"
 
 
-class Program(ClassBasedProgram):
+class JavaProgram(ClassBasedProgram):
     """One parsed Java file and the `com.hashicorp.cdktf` classes it imports."""
 
     GRAMMAR = tree_sitter_java.language
@@ -42,13 +43,16 @@ class Program(ClassBasedProgram):
         }
     )
     BOOLEANS = frozenset({"true", "false"})
-    MEMBER_ACCESS = "field_access"
+    LITERALS = STRINGS | NUMBERS | BOOLEANS
+    CONSTRUCTORS = frozenset({"object_creation_expression"})
+    CALLS = frozenset({"method_invocation"})
+    MEMBER = ("method_invocation", "object", "name")
+    REFERENCES = frozenset({"field_access"})
     STACK_SCOPES = frozenset({"class_declaration", "enum_declaration", "record_declaration"})
     BLOCKS = frozenset({"block", "constructor_body", "switch_block_statement_group"})
     MEMBERS = frozenset({"class_body"})
 
-    def __init__(self, path: str, text: str) -> None:
-        super().__init__(path, text)
+    def _read_imports(self) -> None:
         self.wildcard = False  # `import com.hashicorp.cdktf.*;`
         for statement in self.root.named_children:
             if statement.type != "import_declaration" or not statement.named_children:
@@ -99,14 +103,8 @@ class Program(ClassBasedProgram):
             chain, class_name, package, chain, self._stack(chain, values[0] if values else None)
         )
 
-    def _override(self, node: Node) -> tuple[Node | None, list[Node]] | None:
-        if node.type != "method_invocation":
-            return None
-        name = node.child_by_field_name("name")
-        if name is None or self.node_text(name) != "addOverride":
-            return None
-        values = self._arguments(node)
-        return (node.child_by_field_name("object"), values) if len(values) > 1 else None
+    def _member_call(self, call: Node) -> tuple[Node | None, Node | None]:
+        return call.child_by_field_name("object"), call.child_by_field_name("name")
 
     def _config_body(self, node: Node) -> Node | None:
         """The `...builder()...build()` chain of a config."""
@@ -137,28 +135,20 @@ class Program(ClassBasedProgram):
 
     # -- facts ------------------------------------------------------------------------------
 
-    def attributes(self, construct: Construct) -> list[Attribute]:
+    def _properties(self, construct: Construct) -> Iterator[tuple[str, Node, Span]]:
         """One property per call of the builder chain, from `builder()`/`create(...)` on."""
-        result: list[Attribute] = []
+        result: list[tuple[str, Node, Span]] = []
         chain = construct.props
         while chain is not None and chain.type == "method_invocation":
             name, values = chain.child_by_field_name("name"), self._arguments(chain)
             if name is None or self.node_text(name) in ("builder", "create"):
                 break
             if len(values) == 1:
-                result.append(
-                    Attribute(
-                        argument_name(self.node_text(name)),
-                        self.value(values[0]),
-                        self.span_between(name, chain),
-                    )
-                )
+                result.append((self.node_text(name), values[0], self.span_between(name, chain)))
             chain = chain.child_by_field_name("object")
-        return result[::-1]
+        return reversed(result)
 
 
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one Java file (none when it is not CDKTF code)."""
-    if "cdktf" not in text:
-        return FileFacts(path=path)
-    return Program(path, text).facts(module_dir)
+    return read_program(JavaProgram, path, text, module_dir)

@@ -7,86 +7,75 @@ strings, `const` bindings in scope, `props?.x || 'default'`, `props?.x ?? 'defau
 `process.env.X || 'default'` and default parameter values. `this.addOverride('terraform.backend.
 <type>.<arg>', value)` adds to the stack's backend. Bindings that exist only to feed the backend
 (`const stateBucket = props?.stateBucket || '...'`) are recorded, so the fix can remove them.
+What only TypeScript has: configs behind `as`, `satisfies`, `<T>` and `!`, and shorthand properties.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator
 
 import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Node
 
-from backend_guard.model import (
-    Attribute,
-    FileFacts,
-    Syntax,
-    Value,
-)
-from backend_guard.sources.cdktf_common import (
-    BACKEND_CLASSES,
-    Construct,
-    ParsedSource,
-    Resolved,
-    argument_name,
-    concatenated,
-    facts_of,
-    override_entries,
-    program_value,
-    stack_targets,
-    walk,
-    workspace,
-)
-from backend_guard.storage import CDKTF_STORAGE_CLASSES, STORAGE_NAME_ATTRIBUTE
+from backend_guard.model import FileFacts, Syntax
+from backend_guard.sources.cdktf.cdktf_api import BACKEND_CLASSES
+from backend_guard.sources.cdktf.facts import read_program
+from backend_guard.sources.cdktf.program import Program
+from backend_guard.sources.cdktf.tree import walk
 
-_LITERAL_NODES = frozenset({"string", "number", "true", "false", "null"})
-_WRAPPERS = frozenset(
-    {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression"}
-)
-TOP_LEVEL = "(top level)"
+_SHORTHAND = "shorthand_property_identifier"
 
 
-def _unwrapped(node: Node) -> Node:
-    """The expression inside parentheses and type assertions: `<S3BackendConfig>{...}`, `{...} as
-    S3BackendConfig`, `{...} satisfies S3BackendConfig`, `config!`."""
-    for _ in range(_MAX_DEPTH):
-        if node.type == "type_assertion" and node.named_children:
-            node = node.named_children[-1]
-        elif node.type in _WRAPPERS and node.named_children:
-            node = node.named_children[0]
-        else:
-            break
-    return node
-
-
-_MAX_DEPTH = 20  # bindings resolved through bindings: enough for real code, bounded for hostile
-
-
-@cache
-def _parser(tsx: bool) -> Parser:
-    language = (
-        tree_sitter_typescript.language_tsx()
-        if tsx
-        else tree_sitter_typescript.language_typescript()
-    )
-    return Parser(Language(language))
-
-
-class Program(ParsedSource):
+class TypeScriptProgram(Program):
     """One parsed TypeScript file and what it imports from `cdktf`."""
 
-    def __init__(self, path: str, text: str) -> None:
-        super().__init__(path, text, _parser(path.endswith((".tsx", ".jsx"))))
+    GRAMMAR = tree_sitter_typescript.language_typescript  # `.tsx` and `.jsx`: `_grammar`
+    SYNTAX = Syntax.TYPESCRIPT
+    # `new S3Backend(this, { ... })`, `new cdktf.S3Backend(...)`, `this.addOverride(...)`
+    CONSTRUCTORS, CALLEE = frozenset({"new_expression"}), "constructor"
+    CALLS, MEMBER = frozenset({"call_expression"}), ("member_expression", "object", "property")
+    STACK_MAKER = "new_expression"
+    STACK_SCOPES = frozenset({"class_declaration", "class"})
+    # 'text', `text ${value}`, 3, true, null
+    STRINGS = frozenset({"string"})
+    TEMPLATES = frozenset({"template_string"})
+    TEMPLATE_TEXT, INTERPOLATIONS = (
+        frozenset({"string_fragment"}),
+        frozenset({"template_substitution"}),
+    )
+    NUMBERS, BOOLEANS = frozenset({"number"}), frozenset({"true", "false"})
+    LITERALS = frozenset({"string", "number", "true", "false", "null"})
+    # `{ bucket }` reads `bucket`; `props?.bucket ?? 'default'`
+    NAMES = frozenset({"identifier", _SHORTHAND})
+    REFERENCES = frozenset({"member_expression"})
+    DEFAULTS = frozenset({("binary_expression", "||"), ("binary_expression", "??")})
+    UNWRAPPED = {
+        "parenthesized_expression": 0,
+        "as_expression": 0,  # `{...} as S3BackendConfig`
+        "satisfies_expression": 0,
+        "non_null_expression": 0,  # `config!`
+        "type_assertion": -1,  # `<S3BackendConfig>{...}`
+    }
+    # `const`s are in scope all through their block, and a parameter without a default hides a
+    # `const` of its name outside.
+    BLOCKS, MEMBERS, SHADOWING = frozenset(), None, True
+    READS_STORAGE = READS_BINDINGS = True
+
+    @classmethod
+    def _grammar(cls, path: str) -> Callable[[], object]:
+        if path.endswith((".tsx", ".jsx")):
+            return tree_sitter_typescript.language_tsx
+        return cls.GRAMMAR
+
+    def _read_imports(self) -> None:
         for statement in self.root.children:
-            if statement.type == "import_statement":
+            source = statement.child_by_field_name("source")
+            if statement.type != "import_statement" or source is None:
+                continue
+            if self.node_text(source).strip("'\"`") == "cdktf":
                 self._read_import(statement)
 
-    # -- imports and constructs ---------------------------------------------------------------
-
     def _read_import(self, statement: Node) -> None:
-        source = statement.child_by_field_name("source")
-        if source is None or self.node_text(source).strip("'\"`") != "cdktf":
-            return
         for node in walk(statement):
             if node.type == "import_specifier":
                 name = node.child_by_field_name("name")
@@ -99,369 +88,65 @@ class Program(ParsedSource):
                     if child.type == "identifier":
                         self.namespaces.add(self.node_text(child))
 
-    @property
-    def imports_cdktf(self) -> bool:
-        return bool(self.classes or self.namespaces) or b"cdktf" in self.data
+    def is_cdktf(self) -> bool:
+        return not self.root.has_error or bool(self.classes or self.namespaces)
 
-    def constructs(self) -> list[Construct]:
-        found: list[Construct] = []
-        bound: dict[str, Construct] = {}
-        for node in walk(self.root):
-            if node.type == "new_expression":
-                construct = self._construct(node)
-                if construct is not None:
-                    found.append(construct)
-                    declarator = node.parent
-                    if declarator is not None and declarator.type == "variable_declarator":
-                        name = declarator.child_by_field_name("name")
-                        if name is not None:
-                            bound[self.node_text(name)] = construct
-        by_stack = {c.stack: c for c in found}
-        for node in walk(self.root):
-            if node.type == "call_expression":
-                self._override(node, by_stack, bound, found)
-        return found
+    def _config_body(self, node: Node) -> Node | None:
+        return node if node.type == "object" else None
 
-    def _construct(self, node: Node) -> Construct | None:
-        callee = node.child_by_field_name("constructor")
-        if callee is None:
-            return None
-        namespace = None
-        if callee.type == "identifier":
-            class_name = self.classes.get(self.node_text(callee))
-        elif callee.type == "member_expression":
-            obj, prop = callee.child_by_field_name("object"), callee.child_by_field_name("property")
-            if obj is None or prop is None or self.node_text(obj) not in self.namespaces:
+    def _entries(self, body: Node) -> Iterator[tuple[str, Node, Node]]:
+        for pair in body.named_children:
+            if pair.type == _SHORTHAND:
+                yield self.node_text(pair), pair, pair
+                continue
+            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if pair.type == "pair" and key is not None and value is not None:
+                yield _unquote(self.node_text(key)), value, pair
+
+    def _storage_config(self, node: Node, values: list[Node]) -> Iterator[tuple[str, Node]]:
+        """`{ bucket: 'acme-state' }` in `new S3Bucket(this, 'state', { ... })`."""
+        body = self._object(values[2]) if len(values) > 2 else None
+        for key, value, _ in self._entries(body) if body is not None else ():
+            yield key, value
+
+    def _string(self, node: Node) -> str:
+        return _unquote(self.node_text(node))
+
+    def _number(self, text: str) -> object:
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
                 return None
-            namespace = self.node_text(obj)
-            class_name = self.node_text(prop) if self.node_text(prop) in BACKEND_CLASSES else None
-        else:
-            return None
-        if class_name is None:
-            return None
-        arguments = node.child_by_field_name("arguments")
-        values = [v for v in arguments.named_children if v.type != "comment"] if arguments else []
-        props = _unwrapped(values[1]) if len(values) > 1 else None
-        if props is not None and props.type == "identifier":
-            props = self.binding(self.node_text(props), props)
-            props = _unwrapped(props) if props is not None else None
-        opaque = len(values) > 1 and (
-            props is None
-            or props.type != "object"
-            or any(child.type == "spread_element" for child in props.named_children)
-        )
-        if props is not None and props.type != "object":
-            props = None
-        stack = _stack_name(self, node)
-        if stack == TOP_LEVEL and values and values[0].type == "identifier":
-            stack = self._stack_id(values[0])
-        return Construct(node, class_name, namespace, props, stack, opaque=opaque)
 
-    def storage(self) -> list[tuple[str, str, Node, Node]]:
-        """(resource type, stack, name value, construct) of each provider construct that creates
-        state storage: `new S3Bucket(this, 'state', { bucket: 'acme-state' })`."""
-        found = []
-        for node in walk(self.root):
-            if node.type != "new_expression":
-                continue
-            callee = node.child_by_field_name("constructor")
-            name = self.node_text(callee).rsplit(".", 1)[-1] if callee is not None else ""
-            resource_type = CDKTF_STORAGE_CLASSES.get(name)
-            if resource_type is None:
-                continue
-            arguments = node.child_by_field_name("arguments")
-            values = (
-                [v for v in arguments.named_children if v.type != "comment"] if arguments else []
-            )
-            config = _unwrapped(values[2]) if len(values) > 2 else None
-            if config is not None and config.type == "identifier":
-                config = self.binding(self.node_text(config), config)
-                config = _unwrapped(config) if config is not None else None
-            if config is None or config.type != "object":
-                continue
-            wanted = STORAGE_NAME_ATTRIBUTE[resource_type]
-            for pair in config.named_children:
-                key = pair.child_by_field_name("key") if pair.type == "pair" else pair
-                value = pair.child_by_field_name("value") if pair.type == "pair" else pair
-                if pair.type not in ("pair", "shorthand_property_identifier") or key is None:
-                    continue
-                if value is not None and argument_name(_unquote(self.node_text(key))) == wanted:
-                    stack = _stack_name(self, node)
-                    if stack == TOP_LEVEL and values and values[0].type == "identifier":
-                        stack = self._stack_id(values[0])
-                    found.append((resource_type, stack, value, node))
-        return found
+    def _shown(self, value: object) -> str:
+        return f"'{value}'" if isinstance(value, str) else str(value).lower()
 
-    def _stack_id(self, scope: Node) -> str:
-        """A construct outside any class belongs to the stack passed as its scope: after `const
-        iso = new IsoStack(app, 'nix-iso')`, `new CloudBackend(iso, ...)` is stack `nix-iso`'s."""
-        value = self.binding(self.node_text(scope), scope)
-        arguments = value.child_by_field_name("arguments") if value is not None else None
-        values = arguments.named_children if arguments is not None else []
-        if (
-            value is not None
-            and value.type == "new_expression"
-            and len(values) > 1
-            and values[1].type == "string"
-        ):
-            return _unquote(self.node_text(values[1]))
-        return self.node_text(scope)
+    def _reference(self, node: Node) -> str:
+        return self.node_text(node).replace("?.", ".")
 
-    def _override(
-        self,
-        node: Node,
-        by_stack: dict[str, Construct],
-        bound: dict[str, Construct],
-        found: list[Construct],
-    ) -> None:
-        function = node.child_by_field_name("function")
-        if function is None or function.type != "member_expression":
-            return
-        prop = function.child_by_field_name("property")
-        target = function.child_by_field_name("object")
-        if prop is None or target is None or self.node_text(prop) != "addOverride":
-            return
-        arguments = node.child_by_field_name("arguments")
-        values = arguments.named_children if arguments is not None else []
-        if len(values) < 2 or values[0].type != "string":
-            return
-        path = self.node_text(values[0])[1:-1]
-        owner = bound.get(self.node_text(target))
-        if owner is not None:  # backend.addOverride('use_lockfile', true)
-            owner.overrides.append((node, BACKEND_CLASSES[owner.class_name][1], path, values[1]))
-            return
-        entries = override_entries(path, values[1], self._object_pairs)
-        if not entries:
-            return
-        stack = _stack_name(self, node)
-        if self.node_text(target) == "this":
-            pass
-        elif target.type == "identifier" and stack == TOP_LEVEL:
-            stack = self._stack_id(target)  # `stack.addOverride(...)` on a stack made here
+    def _declarations(self, statement: Node) -> Iterable[tuple[Node, Node | None]]:
+        if statement.type == "export_statement":  # `export const STATE_BUCKET = '...'`
+            statement = statement.child_by_field_name("declaration") or statement
+        if statement.type in ("lexical_declaration", "variable_declaration"):
+            declarators = statement.named_children
+            key_field, value_field = "name", "value"
+        elif statement.type == "formal_parameters":
+            declarators = statement.named_children
+            key_field, value_field = "pattern", "value"
         else:
             return
-        owner = by_stack.get(stack)
-        if owner is None:  # an override alone: it makes a backend of its own at synth
-            owner = Construct(node, "", None, None, stack)
-            by_stack[stack] = owner
-            found.append(owner)
-        owner.overrides.extend((node, *entry) for entry in entries)
+        for declarator in declarators:
+            key = declarator.child_by_field_name(key_field)
+            if key is not None:
+                yield key, declarator.child_by_field_name(value_field)
 
-    def _object_pairs(self, node: Node) -> Iterator[tuple[str, Node]]:
-        """The (key, value) pairs of an object literal, or of the one a name is bound to."""
-        node = _unwrapped(node)
-        if node.type == "identifier":
-            bound = self.binding(self.node_text(node), node)
-            node = _unwrapped(bound) if bound is not None else node
-        if node.type != "object":
-            return
-        for pair in node.named_children:
-            key, item = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-            if pair.type == "pair" and key is not None and item is not None:
-                yield _unquote(self.node_text(key)), item
-
-    # -- values -------------------------------------------------------------------------------
-
-    def binding(self, name: str, at: Node) -> Node | None:
-        """The value a `const`/`let` binding or a parameter default gives `name` where `at` is."""
-        scope = at.parent
-        while scope is not None:
-            for child in scope.named_children:
-                if child.type == "export_statement":  # `export const STATE_BUCKET = '...'`
-                    child = child.child_by_field_name("declaration") or child
-                if child.type in ("lexical_declaration", "variable_declaration"):
-                    for declarator in child.named_children:
-                        if declarator.type != "variable_declarator":
-                            continue
-                        key = declarator.child_by_field_name("name")
-                        if key is not None and self.node_text(key) == name:
-                            return declarator.child_by_field_name("value")
-                elif child.type == "formal_parameters":
-                    for parameter in child.named_children:
-                        pattern = parameter.child_by_field_name("pattern")
-                        if pattern is not None and self.node_text(pattern) == name:
-                            return parameter.child_by_field_name("value")
-            scope = scope.parent
-        return None
-
-    def resolve(self, node: Node, depth: int = 0) -> Resolved:
-        if depth > _MAX_DEPTH:
-            return Resolved()
-        kind = node.type
-        if kind in _WRAPPERS and node.named_children:
-            return self.resolve(node.named_children[0], depth + 1)
-        if kind == "string":
-            return Resolved(literal=_unquote(self.node_text(node)))
-        if kind == "number":
-            return Resolved(literal=_number(self.node_text(node)))
-        if kind in ("true", "false"):
-            return Resolved(literal=kind == "true")
-        if kind == "template_string":
-            return self._template(node, depth)
-        if kind in ("identifier", "shorthand_property_identifier"):  # `{ bucket }` reads `bucket`
-            value = self.binding(self.node_text(node), node)
-            if value is None:
-                return Resolved()
-            resolved = self.resolve(value, depth + 1)
-            parameter = value.parent is not None and "parameter" in value.parent.type
-            if parameter and resolved.literal is not None:
-                return Resolved(
-                    resolved.literal,
-                    f"{_shown(resolved.literal)} (the default of parameter `{self.node_text(node)}`)",
-                )
-            return resolved
-        if kind == "new_expression":
-            callee = node.child_by_field_name("constructor")
-            arguments = node.child_by_field_name("arguments")
-            values = arguments.named_children if arguments is not None else []
-            name = self.node_text(callee).rsplit(".", 1)[-1] if callee is not None else ""
-            return workspace(name, self.resolve(values[0], depth + 1) if values else None)
-        if kind == "member_expression":
-            text = self.node_text(node).replace("?.", ".")
-            return Resolved(props=(text,))
-        if kind == "binary_expression":
-            operator = node.child_by_field_name("operator")
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if operator is None or left is None or right is None:
-                return Resolved()
-            if self.node_text(operator) in ("||", "??"):
-                first = self.resolve(left, depth + 1)
-                if first.literal is not None:
-                    return first
-                fallback = self.resolve(right, depth + 1)
-                if fallback.literal is None:
-                    return Resolved(props=first.props + fallback.props)
-                source = self.node_text(left)
-                return Resolved(
-                    fallback.literal,
-                    f"{_shown(fallback.literal)} (the default of `{source}`)",
-                    first.props + fallback.props,
-                )
-        return Resolved()
-
-    def _template(self, node: Node, depth: int) -> Resolved:
-        return concatenated(self._template_parts(node, depth))
-
-    def _template_parts(self, node: Node, depth: int) -> Iterator[str | Resolved]:
-        for child in node.children:
-            if child.type == "template_substitution":
-                inner = child.named_children[0] if child.named_children else None
-                yield self.resolve(inner, depth + 1) if inner is not None else Resolved()
-            elif child.type == "string_fragment":
-                yield self.node_text(child)
-
-    # -- facts ------------------------------------------------------------------------------
-
-    def attributes(self, construct: Construct) -> list[Attribute]:
-        result: list[Attribute] = []
-        if construct.props is None:
-            return result
-        for pair in construct.props.named_children:
-            if pair.type == "pair":
-                key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-                if key is None or value is None:
-                    continue
-                name = argument_name(_unquote(self.node_text(key)))
-            elif pair.type == "shorthand_property_identifier":
-                key = value = pair
-                name = argument_name(self.node_text(pair))
-            else:
-                continue
-            result.append(Attribute(name, self.value(value), self.span(pair)))
-        return result
-
-    def value(self, node: Node) -> Value:
-        literal = node.type in _LITERAL_NODES or (
-            node.type == "template_string"
-            and not any(c.type == "template_substitution" for c in node.children)
-        )
-        return program_value(self.node_text(node), self.resolve(node), literal_syntax=literal)
-
-    def dedicated_bindings(self, construct: Construct) -> list[tuple[str, Node, Node]]:
-        """(name, declaration, value) of `const`s used only inside the construct and overrides."""
-        inside = [construct.node] if construct.class_name else []
-        inside += [call for call, *_ in construct.overrides]
-        # The new construct keeps its scope argument, and the stacks overrides were called on.
-        kept = [_scope_argument(construct), *stack_targets(self, construct)]
-        names = {
-            self.node_text(n): n
-            for region in inside
-            for n in walk(region)
-            if n.type in ("identifier", "shorthand_property_identifier")
-            and not any(k is not None and _within(n, k) for k in kept)
-        }
-        result = []
-        for name, use in names.items():
-            declaration = self._declaration(name, use)
-            if declaration is None:
-                continue
-            declarator = declaration.named_children[0]
-            uses = [
-                n
-                for n in walk(self.root)
-                if n.type in ("identifier", "shorthand_property_identifier")
-                and self.node_text(n) == name
-                and n != declarator.child_by_field_name("name")
-            ]
-            if uses and all(_dedicated_use(n, inside, kept) for n in uses):
-                value = declarator.child_by_field_name("value")
-                if value is not None:
-                    result.append((name, declaration, value))
-        return result
-
-    def _declaration(self, name: str, at: Node) -> Node | None:
-        scope = at.parent
-        while scope is not None:
-            for child in scope.named_children:
-                if child.type == "lexical_declaration" and len(child.named_children) == 1:
-                    key = child.named_children[0].child_by_field_name("name")
-                    if key is not None and self.node_text(key) == name:
-                        return child
-            scope = scope.parent
-        return None
-
-    def names_in_scope(self, at: Node) -> list[str]:
-        names: list[str] = []
-        scope = at.parent
-        while scope is not None:
-            for child in scope.named_children:
-                if child.type == "export_statement":  # `export const STATE_BUCKET = '...'`
-                    child = child.child_by_field_name("declaration") or child
-                if child.type in ("lexical_declaration", "variable_declaration"):
-                    for declarator in child.named_children:
-                        key = declarator.child_by_field_name("name")
-                        if key is not None and child.start_byte < at.start_byte:
-                            names.append(self.node_text(key))
-                elif child.type == "formal_parameters":
-                    for parameter in child.named_children:
-                        pattern = parameter.child_by_field_name("pattern")
-                        if pattern is not None and pattern.type == "identifier":
-                            names.append(self.node_text(pattern))
-            scope = scope.parent
-        return names
-
-
-def _within(node: Node, region: Node) -> bool:
-    return region.start_byte <= node.start_byte and node.end_byte <= region.end_byte
-
-
-def _scope_argument(construct: Construct) -> Node | None:
-    if not construct.class_name:
-        return None
-    arguments = construct.node.child_by_field_name("arguments")
-    values = arguments.named_children if arguments is not None else []
-    return values[0] if values else None
-
-
-def _stack_name(program: Program, node: Node) -> str:
-    parent = node.parent
-    while parent is not None:
-        if parent.type in ("class_declaration", "class"):
-            name = parent.child_by_field_name("name")
-            if name is not None:
-                return program.node_text(name)
-        parent = parent.parent
-    return TOP_LEVEL
+    def _sole_declaration(self, statement: Node) -> tuple[Node, Node | None] | None:
+        if statement.type != "lexical_declaration" or len(statement.named_children) != 1:
+            return None
+        return next(iter(self._declarations(statement)), None)
 
 
 def _unquote(text: str) -> str:
@@ -470,34 +155,6 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _number(text: str) -> object:
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return None
-
-
-def _shown(value: object) -> str:
-    return f"'{value}'" if isinstance(value, str) else str(value).lower()
-
-
 def read(path: str, text: str, module_dir: str) -> FileFacts:
     """The backends of the CDKTF stacks in one TypeScript file (none when it is not CDKTF code)."""
-    facts = FileFacts(path=path)
-    if "cdktf" not in text:
-        return facts
-    program = Program(path, text)
-    if program.root.has_error and not program.classes and not program.namespaces:
-        return facts
-    return facts_of(program, module_dir, Syntax.TYPESCRIPT, "constructor", path)
-
-
-def _dedicated_use(use: Node, inside: list[Node], kept: list[Node | None]) -> bool:
-    """Whether `use` goes with the old backend: it lies in the construct or an override, and not
-    in what the fix keeps."""
-    if any(k is not None and _within(use, k) for k in kept):
-        return False
-    return any(_within(use, region) for region in inside)
+    return read_program(TypeScriptProgram, path, text, module_dir)

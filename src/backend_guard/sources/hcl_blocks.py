@@ -90,22 +90,11 @@ def top_level_blocks(
     pos = start
     while True:
         if stack and stack[-1][0] == _STRING:
-            match = _TEMPLATE.search(text, pos, end)
-            if match is None or match.group() == "\n":
-                raise UnbalancedInputError("unterminated string", lines.at(stack[-1][1]))
-            token = match.group()
-            pos = match.end()
-            if token == '"':
-                stack.pop()
-            elif token in ("${", "%{"):
-                stack.append((_INTERPOLATION, match.start()))
+            pos = _string_part(text, pos, end, stack, lines)
             continue
         match = (_CODE if stack else _TOP).search(text, pos, end)
         if match is None:
-            if stack:
-                opened, where = stack[-1]
-                what = "interpolation" if opened == _INTERPOLATION else "block"
-                raise UnbalancedInputError(f"unclosed {what}", lines.at(where))
+            _require_closed(stack, lines)
             return blocks
         token = match.group()
         pos = match.end()
@@ -127,24 +116,56 @@ def top_level_blocks(
             stack.pop()
             if not stack:
                 if header is not None:
-                    block_type, labels, start = header
-                    line = lines.at(start)
-                    column = start - (text.rfind("\n", 0, start) + 1) + 1
-                    blocks.append(TopLevelBlock(block_type, labels, start, pos, line, column))
+                    blocks.append(_block(text, header, pos, lines))
                     header = None
                 if until is not None and pos > until:
                     return blocks
                 boundary = pos
-        elif first == "#" or token == "//":
-            newline = text.find("\n", pos, end)
-            pos = end if newline < 0 else newline
-        elif token == "/*":
-            close = text.find("*/", pos, end)
-            if close < 0:
-                raise UnbalancedInputError("unclosed comment", lines.at(match.start()))
-            pos = close + 2
+        elif first == "#" or token == "//" or token == "/*":
+            pos = _comment_end(text, match, end, lines)
         else:
             pos = _heredoc_end(text, match, end, lines)
+
+
+def _require_closed(stack: list[tuple[str, int]], lines: _Lines) -> None:
+    """Raise UnbalancedInputError for what the text left open at its end."""
+    if stack:
+        opened, where = stack[-1]
+        what = "interpolation" if opened == _INTERPOLATION else "block"
+        raise UnbalancedInputError(f"unclosed {what}", lines.at(where))
+
+
+def _block(
+    text: str, header: tuple[str, tuple[str, ...], int], end: int, lines: _Lines
+) -> TopLevelBlock:
+    block_type, labels, start = header
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return TopLevelBlock(block_type, labels, start, end, lines.at(start), column)
+
+
+def _string_part(text: str, pos: int, end: int, stack: list[tuple[str, int]], lines: _Lines) -> int:
+    """Past the next part of the string open on top of `stack`: its closing quote (popped) or
+    an interpolation it opens (pushed)."""
+    match = _TEMPLATE.search(text, pos, end)
+    if match is None or match.group() == "\n":
+        raise UnbalancedInputError("unterminated string", lines.at(stack[-1][1]))
+    token = match.group()
+    if token == '"':
+        stack.pop()
+    elif token in ("${", "%{"):
+        stack.append((_INTERPOLATION, match.start()))
+    return match.end()
+
+
+def _comment_end(text: str, match: re.Match[str], end: int, lines: _Lines) -> int:
+    """Where the comment `match` starts ends: its line's end, or past `*/`."""
+    if match.group() == "/*":
+        close = text.find("*/", match.end(), end)
+        if close < 0:
+            raise UnbalancedInputError("unclosed comment", lines.at(match.start()))
+        return close + 2
+    newline = text.find("\n", match.end(), end)
+    return end if newline < 0 else newline
 
 
 def _header(

@@ -81,6 +81,16 @@ def _shift_lines(tree: Tree, shift: int) -> None:
             item.end_line += shift  # type: ignore[attr-defined]
 
 
+def parse_file(text: str) -> Tree | None:
+    """A whole small file (a variable definitions file), or None when it does not parse or
+    nests too deep."""
+    try:
+        tree = hcl2.parses_to_tree(text if text.endswith("\n") else text + "\n")
+    except Exception:  # python-hcl2 raises Lark errors and its own ValueErrors
+        return None
+    return None if _too_deep(tree) is not None else tree
+
+
 def _too_deep(tree: Tree) -> Tree | None:
     """The first node found below MAX_DEPTH levels, walked without recursion."""
     pending = [(tree, 0)]
@@ -99,12 +109,12 @@ def _top_blocks(tree: Tree) -> Iterator[Tree]:
             yield child
 
 
-def _span(path: str, node: Tree) -> Span:
+def span_of(path: str, node: Tree) -> Span:
     meta = node.meta
     return Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
 
 
-def _block_parts(block: Tree) -> tuple[str, list[str], Tree, Token]:
+def block_parts(block: Tree) -> tuple[str, list[str], Tree, Token]:
     """A block's type, its labels, its body and its opening brace."""
     names: list[str] = []
     body: Tree | None = None
@@ -133,10 +143,10 @@ def _attributes(body: Tree, text: str, path: str) -> Iterator[Attribute]:
         if child.data == "attribute":
             name = str(child.children[0].children[0])
             yield Attribute(
-                name=name, value=value_of(child.children[-1], text), span=_span(path, child)
+                name=name, value=value_of(child.children[-1], text), span=span_of(path, child)
             )
         elif child.data == "block":
-            block_type, labels, inner, _ = _block_parts(child)
+            block_type, labels, inner, _ = block_parts(child)
             attributes = list(_attributes(inner, text, path))
             value = value_of(child, text)
             yield Attribute(
@@ -148,7 +158,7 @@ def _attributes(body: Tree, text: str, path: str) -> Iterator[Attribute]:
                     references=_each_once(r for a in attributes for r in a.value.references),
                     functions=_each_once(f for a in attributes for f in a.value.functions),
                 ),
-                span=_span(path, child),
+                span=span_of(path, child),
                 written_as_block=True,
             )
 
@@ -160,14 +170,14 @@ def _each_once(items: Iterator[str]) -> tuple[str, ...]:
 def backend_of(
     node: Tree, text: str, path: str, module_dir: str, origin: Origin, enclosing: Span
 ) -> BackendConfig | None:
-    block_type, labels, inner, brace = _block_parts(node)
+    block_type, labels, inner, brace = block_parts(node)
     if block_type == "backend" and labels:
         kind, backend_type = BackendKind.BACKEND, labels[0]
     elif block_type == "cloud":
         kind, backend_type = BackendKind.CLOUD, "cloud"
     else:
         return None
-    span = _span(path, node)
+    span = span_of(path, node)
     return BackendConfig(
         kind=kind,
         type=backend_type,
@@ -188,8 +198,8 @@ def storage_of(
     node: Tree, text: str, path: str, module_dir: str, block: TopLevelBlock
 ) -> Iterator[StorageResource]:
     resource_type = block.labels[0]
-    _, _, body, _ = _block_parts(node)
+    _, _, body, _ = block_parts(node)
     wanted = STORAGE_NAME_ATTRIBUTE[resource_type]
     for attribute in _attributes(body, text, path):
         if attribute.name == wanted:
-            yield StorageResource(resource_type, attribute.value, _span(path, node), module_dir)
+            yield StorageResource(resource_type, attribute.value, span_of(path, node), module_dir)

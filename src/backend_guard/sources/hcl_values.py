@@ -12,7 +12,7 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{")
 
 
-def _unescape(raw: str) -> str:
+def unescape(raw: str) -> str:
     def replace(match: re.Match[str]) -> str:
         whole = match.group(0)
         if whole in ("$${", "%%{"):
@@ -55,7 +55,7 @@ def _literal(node: Tree | Token) -> object:
             if not isinstance(token, Token):
                 return _NO_LITERAL  # an interpolation or template directive
             chunks.append(str(token))
-        return _unescape("".join(chunks))
+        return unescape("".join(chunks))
     if kind == "literal_value":
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
     if kind == "int_lit":
@@ -106,41 +106,8 @@ def _references_and_calls(node: Tree | Token, refs: list[str], calls: list[str])
             if isinstance(child, Tree) and child.data == "arguments":
                 _references_and_calls(child, refs, calls)
         return
-    if kind in (
-        "get_attr_expr_term",
-        "index_expr_term",
-        "attr_splat_expr_term",
-        "full_splat_expr_term",
-    ):
-        chain: list[Tree] = []
-        base: Tree | Token = node
-        while isinstance(base, Tree) and base.data in (
-            "get_attr_expr_term",
-            "index_expr_term",
-            "attr_splat_expr_term",
-            "full_splat_expr_term",
-        ):
-            chain.append(base)
-            base = _unwrap(base.children[0])
-        if isinstance(base, Tree) and base.data == "identifier":
-            name = str(base.children[0])
-            first = chain[-1]
-            attr = first.children[1]
-            if first.data == "get_attr_expr_term" and isinstance(attr, Tree):
-                attr_name = [
-                    str(t)
-                    for t in attr.scan_values(lambda v: isinstance(v, Token))
-                    if str(t) != "."
-                ]
-                refs.append(f"{name}.{attr_name[0]}" if attr_name else name)
-            else:
-                refs.append(name)
-        else:
-            _references_and_calls(base, refs, calls)
-        for link in chain:  # only index expressions can refer to more; `.name` parts cannot
-            for child in link.children[1:]:
-                if isinstance(child, Tree) and child.data == "braces_index":
-                    _references_and_calls(child, refs, calls)
+    if kind in _TRAVERSALS:
+        _traversal_references(node, refs, calls)
         return
     if kind == "identifier":
         refs.append(str(node.children[0]))
@@ -155,6 +122,41 @@ def _references_and_calls(node: Tree | Token, refs: list[str], calls: list[str])
         calls.append("for")  # an iteration is as dynamic as a call for a backend block
     for child in node.children:
         _references_and_calls(child, refs, calls)
+
+
+_TRAVERSALS = (
+    "get_attr_expr_term",
+    "index_expr_term",
+    "attr_splat_expr_term",
+    "full_splat_expr_term",
+)
+
+
+def _traversal_references(node: Tree, refs: list[str], calls: list[str]) -> None:
+    """What `a.b[c].d` refers to: `a.b` (a root and its first attribute), and what the index
+    expressions on the way refer to."""
+    chain: list[Tree] = []
+    base: Tree | Token = node
+    while isinstance(base, Tree) and base.data in _TRAVERSALS:
+        chain.append(base)
+        base = _unwrap(base.children[0])
+    if isinstance(base, Tree) and base.data == "identifier":
+        name = str(base.children[0])
+        first = chain[-1]
+        attr = first.children[1]
+        if first.data == "get_attr_expr_term" and isinstance(attr, Tree):
+            attr_name = [
+                str(t) for t in attr.scan_values(lambda v: isinstance(v, Token)) if str(t) != "."
+            ]
+            refs.append(f"{name}.{attr_name[0]}" if attr_name else name)
+        else:
+            refs.append(name)
+    else:
+        _references_and_calls(base, refs, calls)
+    for link in chain:  # only index expressions can refer to more; `.name` parts cannot
+        for child in link.children[1:]:
+            if isinstance(child, Tree) and child.data == "braces_index":
+                _references_and_calls(child, refs, calls)
 
 
 def value_of(node: Tree | Token, text: str) -> Value:

@@ -193,3 +193,26 @@ def test_a_partly_supplied_backend_names_what_it_gets_and_from_where(
         'backend "s3" has no `key` and nothing that runs at the root supplies it (it gets `bucket` '
         "and `region` from prod.s3.tfbackend, passed at .github/workflows/plan.yml:4); "
     )
+
+
+@pytest.mark.parametrize(("folder", "findings"), [("infra", []), (".", ["BG101"])])
+def test_opentofu_early_evaluation_gets_the_variables_the_module_ci_passes(
+    folder: str, findings: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra/backend.tofu").write_text(
+        'variable "state_bucket" {\n  type = string\n}\n\nterraform {\n  backend "s3" {\n'
+        '    bucket = var.state_bucket\n    key    = "infra.tfstate"\n'
+        '    region = "eu-west-1"\n  }\n}\n'
+    )
+    (tmp_path / ".github/workflows/plan.yml").write_text(
+        f"jobs:\n  plan:\n    steps:\n      - working-directory: {folder}\n"
+        "        run: tofu init -input=false -var state_bucket=acme-infra-state\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = scan(["."], Settings(policy=Policy.REMOTE_ALLOWED))
+    assert [f.rule for f in result.findings] == findings
+    if not findings:
+        bucket = result.modules["infra"].backends[0].attribute("bucket")
+        assert bucket is not None and bucket.value.literal == "acme-infra-state"

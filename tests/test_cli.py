@@ -205,6 +205,6 @@ def test_fix_names_the_init_flags_a_local_backend_would_refuse(
     monkeypatch.chdir(PROJECTS / "supplied_partial")
     _, out, _ = run(capsys, "check")
     assert (
-        "then drop the -backend-config settings at .github/workflows/deploy.yml:17, which a "
+        "; drop the -backend-config settings at .github/workflows/deploy.yml:17, which a "
         "local backend does not accept" in out
     )

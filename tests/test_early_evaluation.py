@@ -30,7 +30,7 @@ def _module(project: Path, monkeypatch: pytest.MonkeyPatch) -> Module:
     """The root module of `project` as collected, before early evaluation."""
     monkeypatch.chdir(project)
     monkeypatch.setattr(
-        "backend_guard.early_evaluation.resolve_module", lambda module, storage: None
+        "backend_guard.early_evaluation.resolve_module", lambda module, storage, **ci: None
     )
     return collect(discover(["."]), Settings()).modules["."]
 

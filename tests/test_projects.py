@@ -86,6 +86,39 @@ EXPECTED: dict[str, tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]]
         {("BG101", "versions.tf", 12)},
         {("BG101", "versions.tf", 12)},
     ),
+    # bucket, key and region reach a/ only: b/ cannot init under either policy
+    "ci_per_module": (
+        {("BG104", "a/backend.tf", 5), ("BG101", "b/backend.tf", 5)},
+        {("BG101", "b/backend.tf", 5)},
+    ),
+    # one workflow runs `terraform` in tf/, another `tofu` in infra/: each its own engine
+    "engine_per_workflow": (
+        {("BG102", "tf/backend.tf", 2), ("BG104", "infra/backend.tf", 2)},
+        {("BG102", "tf/backend.tf", 2)},
+    ),
+    # backend.hcl holds bucket and region, but nothing passes it
+    "unpassed_settings_file": ({("BG101", "main.tf", 4)}, {("BG101", "main.tf", 4)}),
+    # a matrix line serves envs/dev and envs/prod; a Makefile target serves tools/
+    "ci_flags_shared": (
+        {
+            ("BG104", "envs/dev/backend.tf", 3),
+            ("BG104", "envs/prod/backend.tf", 3),
+            ("BG104", "tools/backend.tf", 3),
+        },
+        set(),
+    ),
+    # a loop passes each service's settings file: counted for both, with a note that says so
+    "ci_loop_script": (
+        {
+            ("BG101", "services/api/backend.tf", 3),
+            ("BG104", "services/api/backend.tf", 3),
+            ("BG101", "services/worker/backend.tf", 3),
+            ("BG104", "services/worker/backend.tf", 3),
+        },
+        {("BG101", "services/api/backend.tf", 3), ("BG101", "services/worker/backend.tf", 3)},
+    ),
+    # a local backend is never rewritten: a new path would orphan the state in state/
+    "local_variable_path": ({("BG102", "backend.tf", 3)}, {("BG102", "backend.tf", 3)}),
     # OpenTofu evaluates the variables early: the bucket is named, and the artifacts bucket's
     # computed name is never taken for it
     "opentofu_tfvars": ({("BG104", "backend.tofu", 4)}, set()),

@@ -1,9 +1,8 @@
 """Whether an environment variable a CDKTF program reads is set when the app is synthesized.
 
-For now one reading for the whole repository: a definition in a workflow's, job's or step's
-`env:` (or a Makefile or script: `context.RepoContext.env`), or a `.env` file beside `cdktf.json`
-that the program loads with dotenv. Everything that asks goes through `set_by_ci`, so that a
-reading per module can replace this one in one place.
+A definition in the `env:` of a workflow, job or step that synthesizes the app (or a Makefile or
+script that does: the module's context), or a `.env` file beside `cdktf.json` that the program
+loads with dotenv.
 """
 
 from __future__ import annotations
@@ -12,19 +11,21 @@ import functools
 import os
 import re
 import stat
+from collections.abc import Mapping
 
 from backend_guard.cdktf_apps import app_dir
-from backend_guard.context import RepoContext
+from backend_guard.ci_steps import EnvValue
 from backend_guard.model import Span
 
 _MAX_BYTES = 64 * 1024  # a `.env` file, or the head of a program read for its dotenv import
 _DOTENV_LINE = re.compile(r"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=")
 
 
-def set_by_ci(name: str, repo: RepoContext, program: str) -> Span | None:
-    """Where `name` is set for the synth of the app `program` belongs to; None when nothing
-    sets it."""
-    return repo.env.get(name) or _dotenv(os.path.abspath(program)).get(name)
+def set_by_ci(name: str, env: Mapping[str, EnvValue], program: str) -> Span | None:
+    """Where `name` is set for the synth of the app `program` belongs to, given the `env` of what
+    runs it; None when nothing sets it."""
+    found = env.get(name)
+    return found.where if found is not None else _dotenv(os.path.abspath(program)).get(name)
 
 
 @functools.cache

@@ -18,6 +18,8 @@ from backend_guard.report.escaping import shown
 
 TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from backend_guard.scan import ScanResult
 
 # Start-up is what pre-commit users feel on every commit: the scan, the rules, the readers and
@@ -147,8 +149,9 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
                 "same lines and are not in this diff; `backend-guard fix` applies them all",
                 file=sys.stderr,
             )
-        return EXIT_CLEAN
+        return _left_to_change(_left_lines(result), sys.stderr)
     written: list[str] = []
+    left = _left_lines(result)
     try:
         for _ in range(MAX_FIX_ROUNDS):
             for path in apply.write(planned, result.texts, roots=args.paths):
@@ -158,6 +161,7 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
                 break
             result = scan(args.paths, settings)
             planned = apply.plan(result.findings, result.texts)
+            left |= _left_lines(result)
     except (apply.FileChangedError, apply.WriteError) as error:
         return _error(error)
     for path in written:
@@ -170,7 +174,23 @@ def _fix(args: argparse.Namespace, settings: config.Settings) -> int:
         )
     if not written and not unfixed:
         print("nothing to fix")
-    return EXIT_CLEAN
+    return _left_to_change(left, sys.stdout)
+
+
+def _left_lines(result: ScanResult) -> set[tuple[str, int]]:
+    """The CI lines the fixes leave passing `-backend-config` to a module they make local."""
+    return {(span.path, span.start_line) for f in result.findings if f.fix for span in f.fix.left}
+
+
+def _left_to_change(left: set[tuple[str, int]], stream: TextIO) -> int:
+    """Name each line left to change: init fails there until it changes (exit 1)."""
+    for path, line in sorted(left):
+        print(
+            f"{path}:{line}: still passes -backend-config to a module whose backend the fix "
+            "makes local; change this line by hand",
+            file=stream,
+        )
+    return EXIT_FINDINGS if left else EXIT_CLEAN
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -202,6 +202,10 @@ class Edit:
 class Fix:
     description: str
     edits: tuple[Edit, ...]
+    # Lines the fix cannot change that must change with it: CI lines that still pass
+    # `-backend-config` to a module the fix makes local, where the flag serves other modules too
+    # or is computed.
+    left: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,11 @@ from backend_guard import languages
 from backend_guard.model import BackendConfig, Engine, Fix, Origin, Syntax
 
 
-def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix | None:
-    """The local-backend fix for `backend`, whose file holds `text`; None where none applies."""
+def local_backend_fix(
+    backend: BackendConfig, text: str, engine: Engine, *, partial: bool
+) -> Fix | None:
+    """The local-backend fix for `backend`, whose file holds `text`; None where none applies.
+    `partial`: its settings come at init time, which the kept original's note says."""
     if backend.origin is Origin.SYNTHESIZED:
         return None  # generated output: the program that writes it is what must change
     module = languages.fixer(languages.of_syntax(backend.syntax))
@@ -19,7 +22,9 @@ def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix 
         return None  # Go, Java, C#: no fix is offered
     fix: Fix | None
     if backend.syntax is Syntax.HCL:
-        fix = module.local_backend_fix(backend, text, engine)
+        fix = module.local_backend_fix(backend, text, engine, partial)
+    elif backend.syntax is Syntax.JSON:
+        fix = module.local_backend_fix(backend, text, partial)
     else:
         fix = module.local_backend_fix(backend, text)
     return fix

@@ -9,20 +9,27 @@ own, because Terraform requires nested blocks on their own lines.
 from __future__ import annotations
 
 from backend_guard.fixes.text_positions import newline_of, span_text
-from backend_guard.model import BackendConfig, Edit, Engine, Fix
+from backend_guard.model import BackendConfig, BackendKind, Edit, Engine, Fix
 
 LOCAL_STATE_PATH = "terraform.tfstate"
 
 
-def _note(engine: Engine) -> str:
+def _note(backend: BackendConfig, engine: Engine, partial: bool) -> str:
+    """How to get the remote state back: `-backend-config` only where settings come at init."""
     command = "tofu" if engine is Engine.OPENTOFU else "terraform"
-    return (
-        "# Local state, so a fresh checkout can init. For remote state, uncomment the block below "
-        f"and run `{command} init -backend-config=FILE`."
-    )
+    if backend.kind is BackendKind.CLOUD or backend.type == "remote":
+        restore = "For HCP Terraform state, uncomment the block below."
+    elif partial:
+        restore = (
+            f"For remote state, uncomment the block below and run `{command} init "
+            "-backend-config=FILE`."
+        )
+    else:
+        restore = "For remote state, uncomment the block below."
+    return f"# Local state, so a fresh checkout can init. {restore}"
 
 
-def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix:
+def local_backend_fix(backend: BackendConfig, text: str, engine: Engine, partial: bool) -> Fix:
     newline = newline_of(text)
     start, end = span_text(text, backend.span)
     line_start = text.rfind("\n", 0, start) + 1
@@ -37,7 +44,7 @@ def local_backend_fix(backend: BackendConfig, text: str, engine: Engine) -> Fix:
         body = line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
         commented.append(f"{indent}# {body}".rstrip() if body.strip() else f"{indent}#")
     lines = [
-        _note(engine),
+        _note(backend, engine, partial),
         *commented,
         f'{indent}backend "local" {{',
         f'{indent}  path = "{LOCAL_STATE_PATH}"',

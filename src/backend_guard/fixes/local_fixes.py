@@ -2,34 +2,42 @@
 
 Several rules flag one backend and each offers its fix; the fix is made once per backend. A file
 that was not read whole (a bound cut it, a part did not parse) is never rewritten: the fix would
-change what was checked and leave the rest as it was.
+change what was checked and leave the rest as it was. A backend that is already local is never
+rewritten either: a new path would orphan the state kept at the old one (a CDKTF program's local
+backend keeps its fix, which removes the overrides that would add a second backend).
+
+A local backend refuses the settings that automation passes at init time, so the fix also drops
+the `-backend-config` flags that reach only this module; those it cannot drop (they serve other
+modules too, or stand in `TF_CLI_ARGS_init`) are the lines it leaves to change by hand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import replace
+from collections.abc import Collection, Mapping, MutableMapping
 
-from backend_guard.context import RepoContext
+from backend_guard import backends
 from backend_guard.fixes import local_backend_fix
-from backend_guard.model import BackendConfig, Engine, Fix, Span
+from backend_guard.fixes.init_flags import drop_flags
+from backend_guard.model import BackendConfig, BackendKind, Edit, Engine, Fix, Span, Syntax
+from backend_guard.module_context import ModuleContext
 
-_SHOWN_FLAGS = 3
-_SETTING_FILES = (".tfbackend", ".hcl", ".json")
+_SHOWN = 3
 
 
 class LocalFixes:
     def __init__(
         self,
-        texts: Mapping[str, str],
-        engines: Mapping[str, Engine],
+        texts: MutableMapping[str, str],
+        contexts: Mapping[str, ModuleContext],
         partly_read: Collection[str],
-        repo: RepoContext,
+        automation_texts: Mapping[str, str],
     ) -> None:
+        # The scan's texts: an automation file a fix edits joins them, as `fix` writes only
+        # files whose text the scan holds.
         self._texts = texts
-        self._engines = engines  # by module directory
+        self._contexts = contexts  # by module directory
         self._partly_read = partly_read
-        self._repo = repo
+        self._automation_texts = automation_texts
         self._made: dict[tuple[str, Span], Fix | None] = {}  # by backend identity
 
     def __call__(self, backend: BackendConfig) -> Fix | None:
@@ -41,27 +49,59 @@ class LocalFixes:
         text = self._texts.get(backend.path)
         if text is None or backend.path in self._partly_read:
             return None
-        engine = self._engines.get(backend.module_dir, Engine.TERRAFORM)
-        fix = local_backend_fix(backend, text, engine)
-        flags = self._init_flags(backend.type)
-        if fix is None or not flags:
+        if backend.type == "local" and backend.syntax in (Syntax.HCL, Syntax.JSON):
+            return None
+        context = self._contexts.get(backend.module_dir) or ModuleContext()
+        fix = local_backend_fix(
+            backend, text, context.engine, partial=_partial(backend, context.engine)
+        )
+        if fix is None or not (context.removable_flags or context.fixed_flags):
             return fix
-        # A local backend refuses the remote settings that automation passes at init time.
-        places = ", ".join(f"{span.path}:{span.start_line}" for span in flags[:_SHOWN_FLAGS])
-        more = f" and {len(flags) - _SHOWN_FLAGS} more" if len(flags) > _SHOWN_FLAGS else ""
-        return replace(
-            fix,
-            description=f"{fix.description}; then drop the -backend-config settings at "
-            f"{places}{more}, which a local backend does not accept",
-        )
+        edits = self._flag_edits(context.removable_flags)
+        description = fix.description
+        if edits:
+            description += (
+                f"; drop the -backend-config settings at {_places(context.removable_flags)}, "
+                "which a local backend does not accept"
+            )
+        if context.fixed_flags:
+            passes = (
+                "pass"
+                if len({(s.path, s.start_line) for s in context.fixed_flags}) > 1
+                else "passes"
+            )
+            description += (
+                f"; then change by hand {_places(context.fixed_flags)}, which still {passes} it "
+                "-backend-config settings a local backend does not accept"
+            )
+        left = tuple(dict.fromkeys(span.start() for span in context.fixed_flags))
+        return Fix(description, (*fix.edits, *edits), left)
 
-    def _init_flags(self, backend_type: str) -> list[Span]:
-        """Where automation passes `-backend-config` flags (not files) for `backend_type`."""
-        return sorted(
-            {
-                supplied.where
-                for supplied in self._repo.supplied_for(backend_type)
-                if not supplied.where.path.endswith(_SETTING_FILES)
-            },
-            key=lambda span: (span.path, span.start_line),
-        )
+    def _flag_edits(self, spans: list[Span]) -> list[Edit]:
+        edits: list[Edit] = []
+        for path in dict.fromkeys(span.path for span in spans):
+            text = self._automation_texts.get(path)
+            if text is None:
+                continue
+            self._texts.setdefault(path, text)
+            edits.extend(drop_flags(text, [s for s in spans if s.path == path]))
+        return edits
+
+
+def _places(spans: list[Span]) -> str:
+    lines = list(dict.fromkeys(f"{span.path}:{span.start_line}" for span in spans))
+    more = f" and {len(lines) - _SHOWN} more" if len(lines) > _SHOWN else ""
+    return ", ".join(lines[:_SHOWN]) + more
+
+
+def _partial(backend: BackendConfig, engine: Engine) -> bool:
+    """Whether the block leaves required settings to init time (`-backend-config`)."""
+    if backend.kind is BackendKind.CLOUD or backend.type == "remote":
+        return False
+    known = backends.lookup(engine.value, backend.type)
+    if known is None:
+        return not backend.attributes
+    present = {a.name for a in backend.attributes}
+    return any(a.required and n not in present for n, a in known.arguments.items()) or any(
+        not present.intersection(group) for group in known.required_groups
+    )

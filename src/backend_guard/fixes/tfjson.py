@@ -13,14 +13,15 @@ from backend_guard.fixes.text_positions import newline_of, span_text
 from backend_guard.model import BackendConfig, BackendKind, Edit, Fix
 
 
-def local_backend_fix(backend: BackendConfig, text: str) -> Fix:
+def local_backend_fix(backend: BackendConfig, text: str, partial: bool) -> Fix:
     newline = newline_of(text)
     start, end = span_text(text, backend.span)
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     indent = before if before.strip() == "" else ""
     original = " ".join(text[start:end].split())
-    kept = f"remote state, restore it with -backend-config: {original}"
+    restore = "restore it with -backend-config" if partial else "restore it"
+    kept = f"remote state, {restore}: {original}"
     inner = indent + ("  " if indent else "")
     if "\n" in text[start:end]:
         body = (

@@ -38,15 +38,22 @@ class Group:
     path: str
     start_line: int
     end_line: int
+    # The finding whose fix also edits this other file (a CI line that passes -backend-config):
+    # that part of the fix is a suggestion of its own, and the group holds no finding.
+    part_of: Finding | None = None
 
     @property
     def key(self) -> str:
-        keys = "\n".join(sorted(f.key for f in self.findings))
+        if self.part_of is not None:
+            keys = f"{self.part_of.key}\n{self.path}"
+        else:
+            keys = "\n".join(sorted(f.key for f in self.findings))
         return hashlib.sha256(keys.encode(errors="surrogateescape")).hexdigest()[:16]
 
     @property
     def severity(self) -> Severity:
-        return max((f.severity for f in self.findings), key=lambda s: s.rank)
+        findings = self.findings or ((self.part_of,) if self.part_of else ())
+        return max((f.severity for f in findings), key=lambda s: s.rank)
 
 
 @dataclass
@@ -90,11 +97,32 @@ def group_findings(findings: Sequence[Finding]) -> list[Group]:
         fix = members[0].fix
         path = members[0].path
         lines = [line for f in members for line in (f.span.start_line, f.span.end_line)]
-        if fix is not None and all(edit.path == path for edit in fix.edits):
-            lines += [line for edit in fix.edits for line in (edit.start_line, edit.end_line)]
+        if fix is not None:
+            lines += [
+                line
+                for edit in fix.edits
+                if edit.path == path
+                for line in (edit.start_line, edit.end_line)
+            ]
+            groups.extend(_parts(members[0], fix))
         groups.append(Group(tuple(members), fix, path, min(lines), max(lines)))
     groups.sort(key=lambda g: (-g.severity.rank, g.path, g.start_line))
     return groups
+
+
+def _parts(finding: Finding, fix: Fix) -> list[Group]:
+    """A group for each other file the fix edits, with those edits as a fix of their own."""
+    parts = []
+    for path in dict.fromkeys(edit.path for edit in fix.edits if edit.path != finding.path):
+        edits = tuple(edit for edit in fix.edits if edit.path == path)
+        own = Fix(f"drop the -backend-config flags this fix of {finding.path} leaves", edits)
+        start = min(edit.start_line for edit in edits)
+        end = max(
+            edit.end_line - (edit.end_column == 1 and edit.end_line > edit.start_line)
+            for edit in edits
+        )
+        parts.append(Group((), own, path, start, end, part_of=finding))
+    return parts
 
 
 def _digest(text: str) -> str:
@@ -109,8 +137,17 @@ def _lines(text: str) -> list[str]:
 
 
 def _suggestion(group: Group, text: str) -> str | None:
-    """The replacement of lines start..end, when the fix edits only inside them."""
-    if group.fix is None or any(edit.path != group.path for edit in group.fix.edits):
+    """The replacement of lines start..end, when the fix edits this file only inside them (its
+    edits of other files are suggestions of their own)."""
+    if group.fix is None:
+        return None
+    own = [edit for edit in group.fix.edits if edit.path == group.path]
+    # An edit that takes whole lines ends at the start of the line after them.
+    if any(
+        edit.end_line > group.end_line + 1
+        or (edit.end_line == group.end_line + 1 and edit.end_column != 1)
+        for edit in own
+    ):
         return None
     lines = _lines(text)
     if group.end_line > len(lines):
@@ -125,7 +162,7 @@ def _suggestion(group: Group, text: str) -> str | None:
             edit.end_column,
             edit.text,
         )
-        for edit in group.fix.edits
+        for edit in own
     ]
     after = apply_edits(before, shifted)
     return after[:-1] if after.endswith("\n") else after
@@ -146,6 +183,14 @@ def _fenced_diff(group: Group, text: str) -> str:
 
 
 def _explanation(group: Group) -> str:
+    if group.part_of is not None:
+        finding = group.part_of
+        return (
+            f"**{finding.severity.value} {finding.rule}**: the fix of "
+            f"{inline_code(f'{finding.path}:{finding.span.start_line}')} makes that module's "
+            "backend local, and a local backend does not accept the `-backend-config` "
+            "settings these lines pass to it: `init` would fail here."
+        )
     parts = []
     for finding in group.findings:
         link = f"{_DOCS}#{finding.rule.lower()}-{finding.name}"
@@ -184,8 +229,12 @@ def compose(
     for group in group_findings(findings):
         text = texts.get(group.path)
         in_diff = diff.can_comment(group.path, group.start_line, group.end_line)
-        if not in_diff and diff.can_comment(
-            group.path, group.findings[0].span.start_line, group.findings[0].span.end_line
+        if (
+            not in_diff
+            and group.findings
+            and diff.can_comment(
+                group.path, group.findings[0].span.start_line, group.findings[0].span.end_line
+            )
         ):
             # the fix reaches beyond the diff: comment on the finding's lines, show a fenced diff
             first = group.findings[0].span

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from backend_guard import versions
 from backend_guard.choices import Policy
 from backend_guard.ci_environment import set_by_ci
+from backend_guard.ci_steps import EnvValue
 from backend_guard.context import RepoContext
 from backend_guard.model import (
     BackendConfig,
@@ -23,6 +24,7 @@ from backend_guard.model import (
     StorageResource,
     Value,
 )
+from backend_guard.module_context import ModuleContext
 
 _T = TypeVar("_T")
 
@@ -43,6 +45,11 @@ class RuleContext:
     modules: dict[str, Module]
     problems: dict[str, list[ParseProblem]] = field(default_factory=dict)  # by module dir
     local_fix: Callable[[BackendConfig], Fix | None] = lambda backend: None
+    contexts: dict[str, ModuleContext] = field(default_factory=dict)  # by module dir
+
+    def of(self, module: Module) -> ModuleContext:
+        """What reaches `module` at init time: engine, supplied settings, variables, env."""
+        return self.contexts.get(module.dir) or ModuleContext(engine=module.engine)
 
     def effective_backends(self, module: Module) -> list[BackendConfig]:
         """The backends `terraform init` uses: an override file's backend replaces the others,
@@ -59,7 +66,13 @@ class RuleContext:
         if backend.off_by_default is None:
             return True
         _, variables = backend.off_by_default
-        return any(set_by_ci(name, self.repo, backend.path) for name in variables)
+        env = self.environment(backend)
+        return any(set_by_ci(name, env, backend.path) for name in variables)
+
+    def environment(self, backend: BackendConfig) -> Mapping[str, EnvValue]:
+        """The environment what initialises (or synthesizes) the backend's module runs with."""
+        module = self.modules.get(backend.module_dir)
+        return self.of(module).env if module is not None else {}
 
     def allowed_versions(self, module: Module) -> list[versions.Version] | None:
         """Releases `required_version` admits; without one, CI installs the newest."""
@@ -133,11 +146,12 @@ def unset_settings(backend: BackendConfig, context: RuleContext) -> dict[str, st
     """The arguments a program reads from environment variables that nothing sets, each with
     its variable (`{"bucket": "BACKEND_BUCKET"}`)."""
     unset: dict[str, str] = {}
+    env = context.environment(backend)
     for attribute in backend.attributes:
         value = attribute.value
         if not value.environment or not _empty(value.literal):
             continue
-        if not any(set_by_ci(name, context.repo, backend.path) for name in value.environment):
+        if not any(set_by_ci(name, env, backend.path) for name in value.environment):
             unset[attribute.name] = value.environment[0]
     return unset
 

@@ -48,8 +48,8 @@ from backend_guard.rules import base
 META = base.Meta("BG106", "hcp-terraform-backend", Severity.ERROR)
 
 
-def _gaps(backend: BackendConfig, context: base.RuleContext) -> list[str]:
-    env = context.repo.env
+def _gaps(backend: BackendConfig, module: Module, context: base.RuleContext) -> list[str]:
+    env = context.of(module).env
     unset = base.unset_settings(backend, context)
     gaps = []
     if "TF_CLOUD_ORGANIZATION" not in env:
@@ -74,7 +74,7 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
     for backend in context.effective_backends(module):
         if not (backend.kind is BackendKind.CLOUD or backend.type == "remote"):
             continue
-        gaps = _gaps(backend, context)
+        gaps = _gaps(backend, module, context)
         if context.policy is base.Policy.REMOTE_ALLOWED and not gaps:
             continue
         organization = backend.attribute("organization")

@@ -34,11 +34,16 @@ def named_storage(backend: BackendConfig, context: base.RuleContext) -> list[Nam
         if attribute is not None:
             name, shown = _describe(attribute.value)
         else:
-            supplied = [s for s in context.repo.supplied_for(backend.type) if argument in s.keys]
+            module_context = context.contexts.get(backend.module_dir)
+            supplied = [
+                s
+                for s in (module_context.supplied_for(backend.type) if module_context else [])
+                if argument in s.keys
+            ]
             if not supplied:
                 continue
             name = None if supplied[0].unknown else supplied[0].value(argument)
-            shown = f'"{name}" (from {supplied[0].where.path})' if name else "(supplied at init)"
+            shown = f'"{name}" (from {supplied[0].origin})' if name else "(supplied at init)"
         candidates = context.storage_named(resource_types)
         if name is not None:
             creators = tuple(c for c in candidates if c.name.is_known and c.name.literal == name)

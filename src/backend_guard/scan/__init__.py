@@ -20,6 +20,7 @@ TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
 if TYPE_CHECKING:
     from backend_guard.config import Settings
     from backend_guard.model import Finding, Module, StorageResource
+    from backend_guard.module_context import ModuleContext
 
 
 @dataclass
@@ -31,6 +32,8 @@ class ScanResult:
     storage: list[StorageResource] = field(default_factory=list)  # what the repository creates
     # Findings the precedence table folded into another finding of the same backend.
     folded: list[Finding] = field(default_factory=list)
+    # What reaches each module at init time (engine, supplied settings, variables), by directory.
+    contexts: dict[str, ModuleContext] = field(default_factory=dict)
 
     @property
     def root_modules(self) -> int:
@@ -62,4 +65,5 @@ def scan(paths: list[str], settings: Settings) -> ScanResult:
         collected.texts,
         collected.storage,
         resolved.folded,
+        collected.contexts,
     )

@@ -19,9 +19,9 @@ from backend_guard.scan.collect import Collected
 def check(collected: Collected, settings: Settings) -> list[Finding]:
     fixes = LocalFixes(
         collected.texts,
-        {directory: module.engine for directory, module in collected.modules.items()},
+        collected.contexts,
         {problem.span.path for found in collected.problems.values() for problem in found},
-        collected.repo,
+        collected.repo.automation_texts,
     )
     context = RuleContext(
         repo=collected.repo,
@@ -29,6 +29,7 @@ def check(collected: Collected, settings: Settings) -> list[Finding]:
         modules=collected.modules,
         problems=collected.problems,
         local_fix=fixes,
+        contexts=collected.contexts,
     )
     enabled = [rule for rule in RULES if rule.id not in settings.disabled]
     return [

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from backend_guard import context, discover, early_evaluation, read
+from backend_guard import context, discover, early_evaluation, module_context, read
 from backend_guard.config import Settings
 from backend_guard.model import (
-    Engine,
     FileFacts,
     Module,
     Origin,
@@ -32,6 +31,8 @@ class Collected:
     problems: dict[str, list[ParseProblem]] = field(default_factory=dict)  # by module directory
     storage: list[StorageResource] = field(default_factory=list)  # what the repository creates
     repo: context.RepoContext = field(default_factory=context.RepoContext)
+    # What reaches each module at init time, by module directory.
+    contexts: dict[str, module_context.ModuleContext] = field(default_factory=dict)
     files_read: int = 0
 
     def module(self, directory: str, *, is_cdktf: bool = False) -> Module:
@@ -57,13 +58,26 @@ def collect(found: discover.Discovery, settings: Settings) -> Collected:
         collected.module(directory)
     _link_modules(collected.modules, calls)
     collected.repo = context.build(found.setting_files, found.automation_files, collected.storage)
-    _choose_engines(collected, settings)
-    for module in collected.modules.values():
-        early_evaluation.resolve_module(module, collected.storage)
     for unread in collected.repo.problems:
         directory = os.path.dirname(unread.span.path) or "."
         collected.module(directory)
         collected.problem(directory, unread)
+    collected.contexts = module_context.contexts(
+        collected.repo,
+        collected.modules,
+        engine=settings.engine,
+        opentofu_dirs=found.opentofu_dirs,
+        cdktf_apps=found.cdktf_apps,
+    )
+    for directory, module in collected.modules.items():
+        found_here = collected.contexts[directory]
+        module.engine = found_here.engine
+        early_evaluation.resolve_module(
+            module,
+            collected.storage,
+            passed=found_here.variables,
+            environment=found_here.environment_variables,
+        )
     return collected
 
 
@@ -187,14 +201,3 @@ def _link_modules(modules: dict[str, Module], calls: dict[str, list[str]]) -> No
             module = modules.get(target)
             if module is not None and target != caller and caller not in module.called_from:
                 module.called_from.append(caller)
-
-
-def _choose_engines(collected: Collected, settings: Settings) -> None:
-    """The engine settings name, else OpenTofu where `.tofu` files or the automation say so."""
-    for module in collected.modules.values():
-        if settings.engine is not None:
-            module.engine = settings.engine
-        elif (
-            module.dir in collected.found.opentofu_dirs or collected.repo.opentofu_hint is not None
-        ):
-            module.engine = Engine.OPENTOFU

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
 
+from backend_guard import toml_cache
 from backend_guard.backends import Argument, BackendType, ValueType
 
 DATA = Path(__file__).parent / "data"
@@ -157,11 +157,13 @@ def _kind(value: object) -> str:
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-def _read(path: Path) -> _Table:
+def _read(path: Path, *, cached: bool) -> _Table:
+    """The file's top table; `cached`: through the parse cache, for the package's own data."""
     try:
-        with path.open("rb") as stream:
-            return _Table(str(path), "", tomllib.load(stream))
-    except tomllib.TOMLDecodeError as error:
+        if cached:
+            return _Table(str(path), "", toml_cache.load(path))
+        return _Table(str(path), "", toml_cache.parse(path.read_bytes().decode("utf-8")))
+    except ValueError as error:  # not TOML, or not UTF-8
         raise KnowledgeError(f"{path}: {error}") from None
 
 
@@ -229,7 +231,10 @@ def _backend(name: str, table: _Table) -> BackendType:
 
 def load_engine(path: Path) -> EngineKnowledge:
     """The engine data file at `path`, checked."""
-    top = _read(path)
+    return _engine(_read(path, cached=False))
+
+
+def _engine(top: _Table) -> EngineKnowledge:
     top.only(("release", "repository", "unsupported_types", "errors", "backends", "cloud"))
     unsupported = top.table("unsupported_types") or top.fail("unsupported_types", "missing")
     unsupported.only(("source", "removed_source", "unknown", "cloud", "removed"))
@@ -282,7 +287,11 @@ def _creator(resource_type: str, table: _Table) -> StorageCreator:
 
 def load_storage(path: Path) -> tuple[StorageCreator, ...]:
     """The storage data file at `path`, checked."""
-    return tuple(_creator(name, table) for name, table in _read(path).tables())
+    return _storage(_read(path, cached=False))
+
+
+def _storage(top: _Table) -> tuple[StorageCreator, ...]:
+    return tuple(_creator(name, table) for name, table in top.tables())
 
 
 @functools.cache
@@ -290,10 +299,10 @@ def engine(name: str) -> EngineKnowledge:
     """What the package's data says about engine `name` ("terraform" or "opentofu")."""
     if name not in ENGINES:
         raise KeyError(name)
-    return load_engine(DATA / f"{name}.toml")
+    return _engine(_read(DATA / f"{name}.toml", cached=True))
 
 
 @functools.cache
 def storage() -> tuple[StorageCreator, ...]:
     """Every resource type the package's data knows to create backend storage, in file order."""
-    return load_storage(DATA / "storage.toml")
+    return _storage(_read(DATA / "storage.toml", cached=True))

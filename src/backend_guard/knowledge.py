@@ -229,9 +229,36 @@ def _backend(name: str, table: _Table) -> BackendType:
     )
 
 
+class _Backends(Mapping[str, BackendType]):
+    """The `backends` table, each backend type read and checked when first looked up: a scan
+    asks for the few types its modules use, not for the dozen the engine has."""
+
+    def __init__(self, table: _Table) -> None:
+        self._table = table
+        self._read: dict[str, BackendType] = {}
+
+    def __getitem__(self, name: str) -> BackendType:
+        backend = self._read.get(name)
+        if backend is None:
+            table = self._table.table(name)
+            if table is None:
+                raise KeyError(name)
+            backend = self._read[name] = _backend(name, table)
+        return backend
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.data)
+
+    def __len__(self) -> int:
+        return len(self._table.data)
+
+
 def load_engine(path: Path) -> EngineKnowledge:
-    """The engine data file at `path`, checked."""
-    return _engine(_read(path, cached=False))
+    """The engine data file at `path`, every backend type in it checked."""
+    knowledge = _engine(_read(path, cached=False))
+    for _ in knowledge.backends.values():
+        pass
+    return knowledge
 
 
 def _engine(top: _Table) -> EngineKnowledge:
@@ -246,7 +273,7 @@ def _engine(top: _Table) -> EngineKnowledge:
     return EngineKnowledge(
         release=top.version("release") or top.fail("release", "missing"),
         repository=top.required_text("repository"),
-        backends=MappingProxyType({name: _backend(name, item) for name, item in backends.tables()}),
+        backends=_Backends(backends),
         cloud=_backend("cloud", cloud),
         removed_types=MappingProxyType(
             {name: removed.required_text(name) for name in removed.data} if removed else {}

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from backend_guard import toml_cache
 from backend_guard.backends import Argument, BackendType, ValueType
@@ -22,35 +22,60 @@ DATA = Path(__file__).parent / "data"
 ENGINES = ("terraform", "opentofu")
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
-_ARGUMENT_KEYS = (
-    "type",
-    "required",
-    "env",
-    "machine_local",
-    "credentials_file",
-    "host",
-    "names_storage",
-    "block",
-    "nested",
-    "added_in",
-    "deprecated_in",
-    "replacement",
-    "removed_in",
-    "source",
-)
-_BACKEND_KEYS = (
-    "source",
-    "remote_storage",
-    "pre_existing",
-    "documentation",
-    "added_in",
-    "required_groups",
-    "init_error",
-    "init_failure",
-    "arguments",
-    "removed_arguments",
-)
-_STORAGE_KEYS = ("named_by", "name_attribute", "shown_as", "cdktf_class", "source")
+# The keys a table may hold, each with the kind of value it takes (see `_problem`).
+_ARGUMENT_KEYS = {
+    "type": "text",
+    "required": "flag",
+    "env": "texts",
+    "machine_local": "flag",
+    "credentials_file": "flag",
+    "host": "flag",
+    "names_storage": "text",
+    "block": "flag",
+    "nested": "table",
+    "added_in": "version",
+    "deprecated_in": "version",
+    "replacement": "text",
+    "removed_in": "version",
+    "source": "text",
+}
+_BACKEND_KEYS = {
+    "source": "text",
+    "remote_storage": "flag",
+    "pre_existing": "text",
+    "documentation": "text",
+    "added_in": "version",
+    "required_groups": "lists",
+    "init_error": "text",
+    "init_failure": "text",
+    "arguments": "table",
+    "removed_arguments": "table",
+}
+_ENGINE_KEYS = {
+    "release": "version",
+    "repository": "text",
+    "unsupported_types": "table",
+    "errors": "table",
+    "backends": "table",
+    "cloud": "table",
+}
+_UNSUPPORTED_KEYS = {
+    "source": "text",
+    "removed_source": "text",
+    "unknown": "text",
+    "cloud": "text",
+    "removed": "table",
+}
+_ERROR_KEYS = {"title": "text", "source": "text"}
+_STORAGE_KEYS = {
+    "named_by": "texts",
+    "name_attribute": "text",
+    "shown_as": "text",
+    "cdktf_class": "text",
+    "source": "text",
+}
+_VALUE_TYPES = {value_type.value: value_type for value_type in ValueType}
+_NO_ARGUMENTS: Mapping[str, Argument] = MappingProxyType({})
 
 
 class KnowledgeError(ValueError):
@@ -103,40 +128,28 @@ class _Table:
         where = f"{self.key}.{key}" if self.key else key
         raise KnowledgeError(f"{self.file}: {where}: {problem}")
 
-    def only(self, allowed: tuple[str, ...]) -> None:
-        for key in self.data:
-            if key not in allowed:
-                self.fail(key, f"unknown key (expected one of {', '.join(allowed)})")
+    def check(self, keys: Mapping[str, str]) -> dict[str, Any]:
+        """The table's data, once every key in it is one of `keys` and holds a value of its kind.
 
-    def text(self, key: str) -> str | None:
+        One pass over the keys a table has (an argument has two or three), not one look-up per
+        key it may have: the knowledge is read in every run that meets a backend.
+        """
+        for key, value in self.data.items():
+            kind = keys.get(key)
+            if kind is None:
+                self.fail(key, f"unknown key (expected one of {', '.join(keys)})")
+            problem = _problem(kind, value)
+            if problem is not None:
+                self.fail(key, problem)
+        return self.data
+
+    def required_text(self, key: str) -> str:
         value = self.data.get(key)
         if value is not None and not isinstance(value, str):
             self.fail(key, f"expected a string, found {_kind(value)}")
-        return value
-
-    def required_text(self, key: str) -> str:
-        value = self.text(key)
         if not value:
             self.fail(key, "missing")
         return value
-
-    def version(self, key: str) -> str | None:
-        value = self.text(key)
-        if value is not None and not _VERSION.fullmatch(value):
-            self.fail(key, f'expected a version such as "1.10.0", found "{value}"')
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.fail(key, f"expected true or false, found {_kind(value)}")
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.fail(key, f"expected a list of strings, found {_kind(value)}")
-        return tuple(value)
 
     def table(self, key: str) -> _Table | None:
         value = self.data.get(key)
@@ -148,6 +161,28 @@ class _Table:
 
     def _child(self, key: str) -> str:
         return f"{self.key}.{key}" if self.key else key
+
+
+def _problem(kind: str, value: object) -> str | None:
+    """What is wrong with `value` as a value of `kind`; None when nothing is."""
+    match kind:
+        case "text" | "version" if not isinstance(value, str):
+            return f"expected a string, found {_kind(value)}"
+        case "version" if not _VERSION.fullmatch(str(value)):
+            return f'expected a version such as "1.10.0", found "{value}"'
+        case "flag" if not isinstance(value, bool):
+            return f"expected true or false, found {_kind(value)}"
+        case "texts" if not _list_of(str, value):
+            return f"expected a list of strings, found {_kind(value)}"
+        case "lists" if not _list_of(list, value):
+            return f"expected a list of lists, found {_kind(value)}"
+        case "table" if not isinstance(value, dict):
+            return f"expected a table, found {_kind(value)}"
+    return None
+
+
+def _list_of(item_type: type, value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, item_type) for item in value)
 
 
 def _kind(value: object) -> str:
@@ -166,48 +201,48 @@ def _read(path: Path, *, cached: bool) -> _Table:
 
 
 def _argument(name: str, table: _Table, inherited_source: str) -> Argument:
-    table.only(_ARGUMENT_KEYS)
-    try:
-        value_type = ValueType(table.text("type") or "string")
-    except ValueError:
-        table.fail("type", f"expected one of {', '.join(t.value for t in ValueType)}")
-    source = table.text("source") or inherited_source
+    data = table.check(_ARGUMENT_KEYS)
+    value_type = _VALUE_TYPES.get(data.get("type") or "string")
+    if value_type is None:
+        table.fail("type", f"expected one of {', '.join(_VALUE_TYPES)}")
+    source = data.get("source") or inherited_source
     nested = _arguments(table, "nested", source)
     if (value_type is ValueType.OBJECT) != bool(nested):
         table.fail("nested", 'arguments of type "object", and only they, list nested arguments')
-    if table.flag("block") and value_type is not ValueType.OBJECT:
+    is_block = data.get("block", False)
+    if is_block and value_type is not ValueType.OBJECT:
         table.fail("block", 'only an argument of type "object" can be a block')
     return Argument(
         name,
         value_type,
-        required=table.flag("required"),
-        env=table.texts("env"),
-        machine_local=table.flag("machine_local"),
-        credentials_file=table.flag("credentials_file"),
-        host=table.flag("host"),
-        names_storage=table.text("names_storage"),
-        is_block=table.flag("block"),
+        required=data.get("required", False),
+        env=tuple(data.get("env", ())),
+        machine_local=data.get("machine_local", False),
+        credentials_file=data.get("credentials_file", False),
+        host=data.get("host", False),
+        names_storage=data.get("names_storage"),
+        is_block=is_block,
         nested=nested,
-        added_in=table.version("added_in"),
-        deprecated_in=table.version("deprecated_in"),
-        replacement=table.text("replacement"),
-        removed_in=table.version("removed_in"),
+        added_in=data.get("added_in"),
+        deprecated_in=data.get("deprecated_in"),
+        replacement=data.get("replacement"),
+        removed_in=data.get("removed_in"),
         source=source,
     )
 
 
 def _arguments(parent: _Table, key: str, source: str) -> Mapping[str, Argument]:
+    if key not in parent.data:
+        return _NO_ARGUMENTS
     items = _tables(parent, key)
     return MappingProxyType({name: _argument(name, item, source) for name, item in items})
 
 
 def _backend(name: str, table: _Table) -> BackendType:
-    table.only(_BACKEND_KEYS)
+    data = table.check(_BACKEND_KEYS)
     source = table.required_text("source")
     arguments = _arguments(table, "arguments", source)
-    groups = table.data.get("required_groups", [])
-    if not isinstance(groups, list) or not all(isinstance(group, list) for group in groups):
-        table.fail("required_groups", f"expected a list of lists, found {_kind(groups)}")
+    groups = data.get("required_groups", [])
     for group in groups:
         for member in group:
             if member not in arguments:
@@ -215,14 +250,14 @@ def _backend(name: str, table: _Table) -> BackendType:
     return BackendType(
         name,
         arguments,
-        remote_storage=table.flag("remote_storage"),
+        remote_storage=data.get("remote_storage", False),
         pre_existing=table.required_text("pre_existing"),
-        documentation_url=table.text("documentation"),
+        documentation_url=data.get("documentation"),
         required_groups=tuple(tuple(group) for group in groups),
         removed_arguments=_arguments(table, "removed_arguments", source),
-        added_in=table.version("added_in"),
-        init_error=table.text("init_error"),
-        init_failure=table.text("init_failure"),
+        added_in=data.get("added_in"),
+        init_error=data.get("init_error"),
+        init_failure=data.get("init_failure"),
         source=source,
     )
 
@@ -260,16 +295,16 @@ def load_engine(path: Path) -> EngineKnowledge:
 
 
 def _engine(top: _Table) -> EngineKnowledge:
-    top.only(("release", "repository", "unsupported_types", "errors", "backends", "cloud"))
+    top.check(_ENGINE_KEYS)
     unsupported = top.table("unsupported_types") or top.fail("unsupported_types", "missing")
-    unsupported.only(("source", "removed_source", "unknown", "cloud", "removed"))
+    unsupported.check(_UNSUPPORTED_KEYS)
     unsupported.required_text("source")
     unsupported.required_text("removed_source")
     removed = unsupported.table("removed")
     backends = top.table("backends") or top.fail("backends", "missing")
     cloud = top.table("cloud") or top.fail("cloud", "missing")
     return EngineKnowledge(
-        release=top.version("release") or top.fail("release", "missing"),
+        release=top.required_text("release"),
         repository=top.required_text("repository"),
         backends=_Backends(backends),
         cloud=_backend("cloud", cloud),
@@ -283,7 +318,7 @@ def _engine(top: _Table) -> EngineKnowledge:
 
 
 def _error(table: _Table) -> ErrorTitle:
-    table.only(("title", "source"))
+    table.check(_ERROR_KEYS)
     return ErrorTitle(table.required_text("title"), table.required_text("source"))
 
 
@@ -293,9 +328,9 @@ def _tables(parent: _Table, key: str) -> Iterator[tuple[str, _Table]]:
 
 
 def _creator(resource_type: str, table: _Table) -> StorageCreator:
-    table.only(_STORAGE_KEYS)
+    data = table.check(_STORAGE_KEYS)
     named_by = []
-    for name in table.texts("named_by"):
+    for name in data.get("named_by", ()):
         backend_type, dot, argument = name.partition(".")
         if not (dot and backend_type and argument):
             table.fail("named_by", f'expected "<backend type>.<argument>", found "{name}"')
@@ -305,7 +340,7 @@ def _creator(resource_type: str, table: _Table) -> StorageCreator:
         name_attribute=table.required_text("name_attribute"),
         shown_as=table.required_text("shown_as"),
         named_by=tuple(named_by),
-        cdktf_class=table.text("cdktf_class"),
+        cdktf_class=data.get("cdktf_class"),
         source=table.required_text("source"),
     )
 

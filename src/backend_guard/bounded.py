@@ -39,9 +39,9 @@ class Kind(Enum):
         return f"{cap // MIB} MiB" if cap % MIB == 0 else f"{cap // KIB} KiB"
 
 
-
 # Read once a file: a dictionary is faster to reach than an Enum member's `value`.
 _CAPS = {kind: kind.value[1] for kind in Kind}
+
 
 class TooLargeError(OSError):
     """A file over the cap of its kind: nothing past the cap was read."""

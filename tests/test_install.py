@@ -90,6 +90,12 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path, in
     assert module.is_relative_to(venv)  # the installed copy, not the checkout's src/
     assert grammar_cache.is_relative_to(venv) and grammar_cache.stat().st_size > 0
     warmed = grammar_cache.stat().st_mtime_ns
+    parse_caches = (module.parent / "data" / "__pycache__").glob("*.toml.json")
+    assert sorted(c.name for c in parse_caches if c.stat().st_size) == [
+        "opentofu.toml.json",
+        "storage.toml.json",
+        "terraform.toml.json",
+    ]
     frozen = _sh([python, "-m", "pip", "list", "--format=freeze"], cwd=tmp_path, env=env)
     locked = (ROOT / "requirements" / "runtime.txt").read_text().split()
     tools = {"pip", "setuptools", "wheel"}  # whatever `python -m venv` brings

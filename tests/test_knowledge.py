@@ -41,6 +41,11 @@ def test_the_shipped_files_load() -> None:
     assert creators["aws_s3_bucket"].source.startswith("https://registry.terraform.io/providers/")
     with pytest.raises(KeyError):
         knowledge.engine("pulumi")
+    with pytest.raises(KeyError):
+        terraform.backends["pulumi"]
+    for name in knowledge.ENGINES:  # every backend type checked, not only those a scan looks up
+        checked = load_engine(DATA / f"{name}.toml").backends
+        assert dict(checked) == dict(knowledge.engine(name).backends) and len(checked) > 10
 
 
 def test_importing_the_queries_reads_no_data() -> None:

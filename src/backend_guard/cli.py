@@ -14,7 +14,7 @@ from pathlib import Path
 
 from backend_guard import __version__, config
 from backend_guard.choices import Engine, Policy, Severity
-from backend_guard.report.escaping import shown
+from backend_guard.report.utf8 import shown
 
 TYPE_CHECKING = False  # as typing has it, without importing typing at start-up
 if TYPE_CHECKING:

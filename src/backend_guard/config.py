@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from backend_guard import bounded
 from backend_guard.choices import Engine, Policy, Severity
-from backend_guard.report.escaping import shown
+from backend_guard.report.utf8 import shown
 
 CONFIG_NAME = ".backend-guard.yml"
 _Choice = TypeVar("_Choice", bound=StrEnum)

@@ -10,64 +10,88 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import NoReturn
+from typing import Any, NamedTuple, NoReturn
 
+from backend_guard import toml_cache
 from backend_guard.backends import Argument, BackendType, ValueType
 
 DATA = Path(__file__).parent / "data"
 ENGINES = ("terraform", "opentofu")
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
-_ARGUMENT_KEYS = (
-    "type",
-    "required",
-    "env",
-    "machine_local",
-    "credentials_file",
-    "host",
-    "names_storage",
-    "block",
-    "nested",
-    "added_in",
-    "deprecated_in",
-    "replacement",
-    "removed_in",
-    "source",
-)
-_BACKEND_KEYS = (
-    "source",
-    "remote_storage",
-    "pre_existing",
-    "documentation",
-    "added_in",
-    "required_groups",
-    "init_error",
-    "init_failure",
-    "arguments",
-    "removed_arguments",
-)
-_STORAGE_KEYS = ("named_by", "name_attribute", "shown_as", "cdktf_class", "source")
+# The keys a table may hold, each with the kind of value it takes (see `_problem`).
+_ARGUMENT_KEYS = {
+    "type": "text",
+    "required": "flag",
+    "env": "texts",
+    "machine_local": "flag",
+    "credentials_file": "flag",
+    "host": "flag",
+    "names_storage": "text",
+    "block": "flag",
+    "nested": "table",
+    "added_in": "version",
+    "deprecated_in": "version",
+    "replacement": "text",
+    "removed_in": "version",
+    "source": "text",
+}
+_BACKEND_KEYS = {
+    "source": "text",
+    "remote_storage": "flag",
+    "pre_existing": "text",
+    "documentation": "text",
+    "added_in": "version",
+    "required_groups": "lists",
+    "init_error": "text",
+    "init_failure": "text",
+    "arguments": "table",
+    "removed_arguments": "table",
+}
+_ENGINE_KEYS = {
+    "release": "version",
+    "repository": "text",
+    "unsupported_types": "table",
+    "errors": "table",
+    "backends": "table",
+    "cloud": "table",
+}
+_UNSUPPORTED_KEYS = {
+    "source": "text",
+    "removed_source": "text",
+    "unknown": "text",
+    "cloud": "text",
+    "removed": "table",
+}
+_ERROR_KEYS = {"title": "text", "source": "text"}
+_STORAGE_KEYS = {
+    "named_by": "texts",
+    "name_attribute": "text",
+    "shown_as": "text",
+    "cdktf_class": "text",
+    "source": "text",
+}
+_VALUE_TYPES = {value_type.value: value_type for value_type in ValueType}
+_NO_ARGUMENTS: Mapping[str, Argument] = MappingProxyType({})
 
 
 class KnowledgeError(ValueError):
     """A data file that does not have the expected shape."""
 
 
-@dataclass(frozen=True)
-class ErrorTitle:
+# The records are named tuples: immutable as frozen dataclasses are, and made in a tenth of the
+# time when the module is imported, which every scan that reads a file does.
+class ErrorTitle(NamedTuple):
     """The title of an engine error that findings quote."""
 
     title: str  # e.g. "Unsupported argument"
     source: str
 
 
-@dataclass(frozen=True)
-class EngineKnowledge:
+class EngineKnowledge(NamedTuple):
     """Everything one engine's data file says."""
 
     release: str  # the engine release the facts describe
@@ -81,8 +105,7 @@ class EngineKnowledge:
     errors: Mapping[str, ErrorTitle]  # what findings quote, by key ("unsupported_argument")
 
 
-@dataclass(frozen=True)
-class StorageCreator:
+class StorageCreator(NamedTuple):
     """A resource type that creates storage a backend names."""
 
     resource_type: str  # e.g. "aws_s3_bucket"
@@ -105,40 +128,28 @@ class _Table:
         where = f"{self.key}.{key}" if self.key else key
         raise KnowledgeError(f"{self.file}: {where}: {problem}")
 
-    def only(self, allowed: tuple[str, ...]) -> None:
-        for key in self.data:
-            if key not in allowed:
-                self.fail(key, f"unknown key (expected one of {', '.join(allowed)})")
+    def check(self, keys: Mapping[str, str]) -> dict[str, Any]:
+        """The table's data, once every key in it is one of `keys` and holds a value of its kind.
 
-    def text(self, key: str) -> str | None:
+        One pass over the keys a table has (an argument has two or three), not one look-up per
+        key it may have: the knowledge is read in every run that meets a backend.
+        """
+        for key, value in self.data.items():
+            kind = keys.get(key)
+            if kind is None:
+                self.fail(key, f"unknown key (expected one of {', '.join(keys)})")
+            problem = _problem(kind, value)
+            if problem is not None:
+                self.fail(key, problem)
+        return self.data
+
+    def required_text(self, key: str) -> str:
         value = self.data.get(key)
         if value is not None and not isinstance(value, str):
             self.fail(key, f"expected a string, found {_kind(value)}")
-        return value
-
-    def required_text(self, key: str) -> str:
-        value = self.text(key)
         if not value:
             self.fail(key, "missing")
         return value
-
-    def version(self, key: str) -> str | None:
-        value = self.text(key)
-        if value is not None and not _VERSION.fullmatch(value):
-            self.fail(key, f'expected a version such as "1.10.0", found "{value}"')
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.fail(key, f"expected true or false, found {_kind(value)}")
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.fail(key, f"expected a list of strings, found {_kind(value)}")
-        return tuple(value)
 
     def table(self, key: str) -> _Table | None:
         value = self.data.get(key)
@@ -152,62 +163,86 @@ class _Table:
         return f"{self.key}.{key}" if self.key else key
 
 
+def _problem(kind: str, value: object) -> str | None:
+    """What is wrong with `value` as a value of `kind`; None when nothing is."""
+    match kind:
+        case "text" | "version" if not isinstance(value, str):
+            return f"expected a string, found {_kind(value)}"
+        case "version" if not _VERSION.fullmatch(str(value)):
+            return f'expected a version such as "1.10.0", found "{value}"'
+        case "flag" if not isinstance(value, bool):
+            return f"expected true or false, found {_kind(value)}"
+        case "texts" if not _list_of(str, value):
+            return f"expected a list of strings, found {_kind(value)}"
+        case "lists" if not _list_of(list, value):
+            return f"expected a list of lists, found {_kind(value)}"
+        case "table" if not isinstance(value, dict):
+            return f"expected a table, found {_kind(value)}"
+    return None
+
+
+def _list_of(item_type: type, value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, item_type) for item in value)
+
+
 def _kind(value: object) -> str:
     names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean", int: "a number"}
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-def _read(path: Path) -> _Table:
+def _read(path: Path, *, cached: bool) -> _Table:
+    """The file's top table; `cached`: through the parse cache, for the package's own data."""
     try:
-        with path.open("rb") as stream:
-            return _Table(str(path), "", tomllib.load(stream))
-    except tomllib.TOMLDecodeError as error:
+        if cached:
+            return _Table(str(path), "", toml_cache.load(path))
+        return _Table(str(path), "", toml_cache.parse(path.read_bytes().decode("utf-8")))
+    except ValueError as error:  # not TOML, or not UTF-8
         raise KnowledgeError(f"{path}: {error}") from None
 
 
 def _argument(name: str, table: _Table, inherited_source: str) -> Argument:
-    table.only(_ARGUMENT_KEYS)
-    try:
-        value_type = ValueType(table.text("type") or "string")
-    except ValueError:
-        table.fail("type", f"expected one of {', '.join(t.value for t in ValueType)}")
-    source = table.text("source") or inherited_source
+    data = table.check(_ARGUMENT_KEYS)
+    value_type = _VALUE_TYPES.get(data.get("type") or "string")
+    if value_type is None:
+        table.fail("type", f"expected one of {', '.join(_VALUE_TYPES)}")
+    source = data.get("source") or inherited_source
     nested = _arguments(table, "nested", source)
     if (value_type is ValueType.OBJECT) != bool(nested):
         table.fail("nested", 'arguments of type "object", and only they, list nested arguments')
-    if table.flag("block") and value_type is not ValueType.OBJECT:
+    is_block = data.get("block", False)
+    if is_block and value_type is not ValueType.OBJECT:
         table.fail("block", 'only an argument of type "object" can be a block')
     return Argument(
         name,
         value_type,
-        required=table.flag("required"),
-        env=table.texts("env"),
-        machine_local=table.flag("machine_local"),
-        credentials_file=table.flag("credentials_file"),
-        host=table.flag("host"),
-        names_storage=table.text("names_storage"),
-        is_block=table.flag("block"),
+        required=data.get("required", False),
+        env=tuple(data.get("env", ())),
+        machine_local=data.get("machine_local", False),
+        credentials_file=data.get("credentials_file", False),
+        host=data.get("host", False),
+        names_storage=data.get("names_storage"),
+        is_block=is_block,
         nested=nested,
-        added_in=table.version("added_in"),
-        deprecated_in=table.version("deprecated_in"),
-        replacement=table.text("replacement"),
-        removed_in=table.version("removed_in"),
+        added_in=data.get("added_in"),
+        deprecated_in=data.get("deprecated_in"),
+        replacement=data.get("replacement"),
+        removed_in=data.get("removed_in"),
         source=source,
     )
 
 
 def _arguments(parent: _Table, key: str, source: str) -> Mapping[str, Argument]:
+    if key not in parent.data:
+        return _NO_ARGUMENTS
     items = _tables(parent, key)
     return MappingProxyType({name: _argument(name, item, source) for name, item in items})
 
 
 def _backend(name: str, table: _Table) -> BackendType:
-    table.only(_BACKEND_KEYS)
+    data = table.check(_BACKEND_KEYS)
     source = table.required_text("source")
     arguments = _arguments(table, "arguments", source)
-    groups = table.data.get("required_groups", [])
-    if not isinstance(groups, list) or not all(isinstance(group, list) for group in groups):
-        table.fail("required_groups", f"expected a list of lists, found {_kind(groups)}")
+    groups = data.get("required_groups", [])
     for group in groups:
         for member in group:
             if member not in arguments:
@@ -215,33 +250,63 @@ def _backend(name: str, table: _Table) -> BackendType:
     return BackendType(
         name,
         arguments,
-        remote_storage=table.flag("remote_storage"),
+        remote_storage=data.get("remote_storage", False),
         pre_existing=table.required_text("pre_existing"),
-        documentation_url=table.text("documentation"),
+        documentation_url=data.get("documentation"),
         required_groups=tuple(tuple(group) for group in groups),
         removed_arguments=_arguments(table, "removed_arguments", source),
-        added_in=table.version("added_in"),
-        init_error=table.text("init_error"),
-        init_failure=table.text("init_failure"),
+        added_in=data.get("added_in"),
+        init_error=data.get("init_error"),
+        init_failure=data.get("init_failure"),
         source=source,
     )
 
 
+class _Backends(Mapping[str, BackendType]):
+    """The `backends` table, each backend type read and checked when first looked up: a scan
+    asks for the few types its modules use, not for the dozen the engine has."""
+
+    def __init__(self, table: _Table) -> None:
+        self._table = table
+        self._read: dict[str, BackendType] = {}
+
+    def __getitem__(self, name: str) -> BackendType:
+        backend = self._read.get(name)
+        if backend is None:
+            table = self._table.table(name)
+            if table is None:
+                raise KeyError(name)
+            backend = self._read[name] = _backend(name, table)
+        return backend
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.data)
+
+    def __len__(self) -> int:
+        return len(self._table.data)
+
+
 def load_engine(path: Path) -> EngineKnowledge:
-    """The engine data file at `path`, checked."""
-    top = _read(path)
-    top.only(("release", "repository", "unsupported_types", "errors", "backends", "cloud"))
+    """The engine data file at `path`, every backend type in it checked."""
+    knowledge = _engine(_read(path, cached=False))
+    for _ in knowledge.backends.values():
+        pass
+    return knowledge
+
+
+def _engine(top: _Table) -> EngineKnowledge:
+    top.check(_ENGINE_KEYS)
     unsupported = top.table("unsupported_types") or top.fail("unsupported_types", "missing")
-    unsupported.only(("source", "removed_source", "unknown", "cloud", "removed"))
+    unsupported.check(_UNSUPPORTED_KEYS)
     unsupported.required_text("source")
     unsupported.required_text("removed_source")
     removed = unsupported.table("removed")
     backends = top.table("backends") or top.fail("backends", "missing")
     cloud = top.table("cloud") or top.fail("cloud", "missing")
     return EngineKnowledge(
-        release=top.version("release") or top.fail("release", "missing"),
+        release=top.required_text("release"),
         repository=top.required_text("repository"),
-        backends=MappingProxyType({name: _backend(name, item) for name, item in backends.tables()}),
+        backends=_Backends(backends),
         cloud=_backend("cloud", cloud),
         removed_types=MappingProxyType(
             {name: removed.required_text(name) for name in removed.data} if removed else {}
@@ -253,7 +318,7 @@ def load_engine(path: Path) -> EngineKnowledge:
 
 
 def _error(table: _Table) -> ErrorTitle:
-    table.only(("title", "source"))
+    table.check(_ERROR_KEYS)
     return ErrorTitle(table.required_text("title"), table.required_text("source"))
 
 
@@ -263,9 +328,9 @@ def _tables(parent: _Table, key: str) -> Iterator[tuple[str, _Table]]:
 
 
 def _creator(resource_type: str, table: _Table) -> StorageCreator:
-    table.only(_STORAGE_KEYS)
+    data = table.check(_STORAGE_KEYS)
     named_by = []
-    for name in table.texts("named_by"):
+    for name in data.get("named_by", ()):
         backend_type, dot, argument = name.partition(".")
         if not (dot and backend_type and argument):
             table.fail("named_by", f'expected "<backend type>.<argument>", found "{name}"')
@@ -275,14 +340,18 @@ def _creator(resource_type: str, table: _Table) -> StorageCreator:
         name_attribute=table.required_text("name_attribute"),
         shown_as=table.required_text("shown_as"),
         named_by=tuple(named_by),
-        cdktf_class=table.text("cdktf_class"),
+        cdktf_class=data.get("cdktf_class"),
         source=table.required_text("source"),
     )
 
 
 def load_storage(path: Path) -> tuple[StorageCreator, ...]:
     """The storage data file at `path`, checked."""
-    return tuple(_creator(name, table) for name, table in _read(path).tables())
+    return _storage(_read(path, cached=False))
+
+
+def _storage(top: _Table) -> tuple[StorageCreator, ...]:
+    return tuple(_creator(name, table) for name, table in top.tables())
 
 
 @functools.cache
@@ -290,10 +359,10 @@ def engine(name: str) -> EngineKnowledge:
     """What the package's data says about engine `name` ("terraform" or "opentofu")."""
     if name not in ENGINES:
         raise KeyError(name)
-    return load_engine(DATA / f"{name}.toml")
+    return _engine(_read(DATA / f"{name}.toml", cached=True))
 
 
 @functools.cache
 def storage() -> tuple[StorageCreator, ...]:
     """Every resource type the package's data knows to create backend storage, in file order."""
-    return load_storage(DATA / "storage.toml")
+    return _storage(_read(DATA / "storage.toml", cached=True))

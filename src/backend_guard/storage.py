@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 # resource type -> the attribute that holds the created storage's name
 STORAGE_NAME_ATTRIBUTE: Mapping[str, str]
@@ -22,8 +22,7 @@ CDKTF_STORAGE_CLASSES: Mapping[str, str]
 STORAGE_CREATED_BY: Mapping[tuple[str, str], tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class _Tables:
+class _Tables(NamedTuple):
     # Named as the module attributes `__getattr__` serves them as.
     STORAGE_NAME_ATTRIBUTE: Mapping[str, str]
     CDKTF_STORAGE_CLASSES: Mapping[str, str]
@@ -47,7 +46,7 @@ def _tables() -> _Tables:
 
 
 def __getattr__(name: str) -> object:
-    if name in _Tables.__dataclass_fields__:
+    if name in _Tables._fields:
         return getattr(_tables(), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -15,7 +15,6 @@ from typing import ClassVar
 
 from tree_sitter import Node
 
-from backend_guard.apply import apply_edits
 from backend_guard.fixes.cdktf_edits import Edits, indent_at, used_only_by
 from backend_guard.model import BackendConfig, Fix
 from backend_guard.sources.cdktf.cdktf_api import LOCAL, environment_binding
@@ -151,6 +150,8 @@ class ProgramFix(ABC):
             add=False,
             only_cdktf=False,
         )
+        from backend_guard.apply import apply_edits  # `fix` only: not imported by `check`
+
         return apply_edits(after, edits.result(path))
 
 

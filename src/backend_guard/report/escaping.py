@@ -16,6 +16,8 @@ import html
 import re
 from typing import Any
 
+from backend_guard.report.utf8 import shown
+
 ZERO_WIDTH_SPACE = "\u200b"
 # ASCII punctuation that can start Markdown syntax; `<`, `>` and `&` become entities instead.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=$])")
@@ -24,12 +26,6 @@ _CODE_SPAN = re.compile(r"`([^`\r\n]+)`")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _REFERENCE = re.compile(r"(#|\bGH-)(?=\w)", re.IGNORECASE)
 _AUTOLINK = re.compile(r"(:)(?=/)|(\bwww)(?=\.)", re.IGNORECASE)
-
-
-def shown(text: str) -> str:
-    """`text` that can always be written as UTF-8: bytes of a name that are not UTF-8 (held as
-    lone surrogates) shown as `\\xe9`."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def printable(value: Any) -> Any:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backend_guard import storage
 from backend_guard.model import BackendConfig, StorageResource, Value
 from backend_guard.rules import base
-from backend_guard.storage import STORAGE_CREATED_BY
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ def _describe(value: Value) -> tuple[object, str]:
 
 def named_storage(backend: BackendConfig, context: base.RuleContext) -> list[NamedStorage]:
     result: list[NamedStorage] = []
-    for (backend_type, argument), resource_types in STORAGE_CREATED_BY.items():
+    # Looked up here, not at import: the data is read only once a module has a backend.
+    for (backend_type, argument), resource_types in storage.STORAGE_CREATED_BY.items():
         if backend_type != backend.type:
             continue
         attribute = backend.attribute(argument)

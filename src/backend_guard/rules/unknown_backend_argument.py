@@ -45,7 +45,6 @@ remote backend, correct the argument as the message says.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from backend_guard import backends
@@ -68,6 +67,8 @@ def check(module: Module, context: base.RuleContext) -> Iterator[Finding]:
             if argument is None:
                 if backends.was_removed(engine, backend.type, name):
                     continue  # engine-version-argument explains it with the version
+                import difflib  # only for a misspelt argument: its import costs start-up
+
                 close = difflib.get_close_matches(name, backend_type.arguments, n=1)
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 problems.append(

@@ -95,3 +95,28 @@ def test_a_huge_settings_file_is_refused_at_once(tmp_path: Path, size: int) -> N
         ["backend-guard: ", ""]
     )
     assert run.peak_rss < PEAK_MEMORY_LIMIT
+
+
+def test_definitions_files_are_bounded_and_never_read_through_a_link(tmp_path: Path) -> None:
+    """OpenTofu evaluates a backend's variables from the module's definitions files: a sparse
+    gigabyte `terraform.tfvars` is not read (the variable has no value, as init would find it
+    unreadable), and an `*.auto.tfvars` that links out of the workspace is never followed."""
+    outside = tmp_path / "outside.auto.tfvars"
+    outside.write_text('state_bucket = "secret-bucket-outside"\n', encoding="utf-8")
+    root = project(
+        tmp_path / "repo",
+        {
+            "tofu/main.tofu": utf8(
+                'variable "state_bucket" {}\n\nterraform {\n  backend "s3" {\n'
+                '    bucket = var.state_bucket\n    key    = "app.tfstate"\n'
+                '    region = "eu-west-1"\n  }\n}\n'
+            ),
+            "tofu/terraform.tfvars": Sparse(utf8('state_bucket = "acme"\n'), GIB),
+        },
+    )
+    (root / "tofu" / "linked.auto.tfvars").symlink_to(outside)
+    run = run_cli(root, "check", "--engine", "opentofu", ".")
+    assert run.peak_rss < PEAK_MEMORY_LIMIT
+    assert NORMAL_FINDING in run.out
+    assert "secret-bucket-outside" not in run.out
+    assert "tofu/main.tofu" in run.out and "var.state_bucket" in run.out

@@ -18,15 +18,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lark import Token, Tree
 
+from backend_guard import bounded
 from backend_guard.model import Span
 from backend_guard.sources import hcl_tree
 from backend_guard.sources.hcl_blocks import UnbalancedInputError, top_level_blocks
-
-MAX_INPUT_FILE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +62,7 @@ def read_inputs(config_files: list[str], directory: str) -> ModuleInputs:
     """The declarations and locals of `config_files` and the values of `directory`'s files."""
     inputs = ModuleInputs()
     for path in config_files:
-        text = _text(path)
+        text = _text(path, declarations=True)
         if text is None:
             continue
         if path.endswith(".json"):
@@ -104,11 +102,14 @@ def _other_variable_files(directory: str, loaded: set[str]) -> list[str]:
     ]
 
 
-def _text(path: str) -> str | None:
+def _text(path: str, *, declarations: bool = False) -> str | None:
+    """A file's text through the bounded reader (FIFOs refused). A definitions file is parsed
+    whole by python-hcl2, so it has the cap of backend settings, and as it is found by listing
+    the folder it is never read through a link, which could lead out of the workspace; a
+    configuration file was discovered, where links out of the root were refused already."""
+    kind = bounded.Kind.TERRAFORM if declarations else bounded.Kind.BACKEND_SETTINGS
     try:
-        if os.path.getsize(path) > MAX_INPUT_FILE_BYTES:
-            return None
-        return Path(path).read_text(encoding="utf-8-sig")
+        return bounded.read(path, kind, follow=declarations).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
 

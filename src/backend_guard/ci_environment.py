@@ -10,14 +10,13 @@ from __future__ import annotations
 import functools
 import os
 import re
-import stat
 from collections.abc import Mapping
 
+from backend_guard import bounded
 from backend_guard.cdktf_apps import app_dir
 from backend_guard.ci_steps import EnvValue
 from backend_guard.model import Span
 
-_MAX_BYTES = 64 * 1024  # a `.env` file, or the head of a program read for its dotenv import
 _DOTENV_LINE = re.compile(r"(?m)^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=")
 
 
@@ -45,16 +44,11 @@ def _dotenv(program: str) -> dict[str, Span]:
 
 
 def _head(path: str) -> bytes:
-    """The first bytes of a regular file that is no link; nothing for anything else."""
+    """The first bytes of a regular file that is no link, through the bounded reader (a
+    settings file's cap); nothing for anything else."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        return bounded.read(path, bounded.Kind.SETTINGS, follow=False, head=True)
+    except bounded.TooLargeError as error:
+        return error.head
     except OSError:
         return b""
-    try:
-        return (
-            os.read(descriptor, _MAX_BYTES) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
-        )
-    except OSError:
-        return b""
-    finally:
-        os.close(descriptor)

@@ -6,16 +6,15 @@ size bound every program has) and the name resolved where it is bound at its top
 from __future__ import annotations
 
 import os
-import stat
 from typing import TYPE_CHECKING
 
+from backend_guard import bounded
 from backend_guard.cdktf_apps import app_dir
 from backend_guard.sources.cdktf.resolved import Resolved
 
 if TYPE_CHECKING:
     from backend_guard.sources.cdktf.program import Program
 
-MAX_MODULE_BYTES = 1024 * 1024  # as a program file: larger ones are bundles or generated code
 _MAX_HOPS = 5  # modules that re-export what they import
 _MAX_PARSED = 32
 _PARSED: dict[tuple[str, str], Program] = {}
@@ -64,18 +63,9 @@ def _parsed(language: type[Program], path: str, text: str) -> Program:
 
 
 def _text(path: str) -> str | None:
-    """A regular file's text, when it is UTF-8 and within the bound."""
+    """A module's text through the bounded reader (a program's cap), when it is UTF-8; never
+    through a link: what a constant holds is shown in messages."""
     try:
-        # never through a link: what a constant holds is shown in messages
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_MODULE_BYTES:
-            return None
-        return os.read(descriptor, MAX_MODULE_BYTES).decode("utf-8")
+        return bounded.read(path, bounded.Kind.PROGRAM, follow=False).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    finally:
-        os.close(descriptor)
